@@ -1,0 +1,32 @@
+// Shared Jest settings: SWC transpiles TypeScript (with decorator metadata for NestJS), workspace
+// libraries resolve to their sources so tests never need a prior build.
+const path = require('node:path');
+
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+module.exports = (dir) => ({
+  displayName: path.relative(__dirname, dir),
+  rootDir: dir,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': swc },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: {
+    '^@tradebridge/(contracts|messaging|persistence|observability|bridge)$': path.join(__dirname, 'libs/$1/src'),
+    '^@tradebridge/(devstack|mt-sim)$': path.join(__dirname, 'tools/$1/src'),
+  },
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts', '<rootDir>/migrations/**/*.spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  testTimeout: 60_000,
+});

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// Entry point of `npm start` and `npm test` on a fresh clone. It runs under whatever Node the machine has,
+// installs the workspace when node_modules is missing or older than package-lock.json, then hands over to
+// the real script through `npm run`, which puts the project's pinned Node 24 (npm package `node`) on PATH.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const stage = process.argv[2];
+const stages = { start: 'start:run', test: 'test:run' };
+if (!stages[stage]) {
+  console.error(`usage: node tools/bootstrap.cjs <${Object.keys(stages).join('|')}> [args...]`);
+  process.exit(2);
+}
+
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const lockFile = path.join(root, 'package-lock.json');
+const stampFile = path.join(root, 'node_modules', '.tradebridge-install-stamp');
+
+function lockHash() {
+  const h = crypto.createHash('sha256');
+  h.update(fs.readFileSync(path.join(root, 'package.json')));
+  if (fs.existsSync(lockFile)) h.update(fs.readFileSync(lockFile));
+  return h.digest('hex');
+}
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env });
+  if (r.error) throw r.error;
+  return r.status ?? 1;
+}
+
+const wanted = lockHash();
+const have = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, 'utf8').trim() : '';
+if (have !== wanted) {
+  console.log('[tradebridge] installing dependencies (package-lock.json changed or node_modules missing)...');
+  const status = run(npm, fs.existsSync(lockFile) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund']);
+  if (status !== 0) {
+    console.error('[tradebridge] dependency installation failed; see the npm output above.');
+    process.exit(status);
+  }
+  fs.writeFileSync(stampFile, wanted + '\n');
+} else {
+  console.log('[tradebridge] dependencies are up to date.');
+}
+
+process.exit(run(npm, ['run', '--silent', stages[stage], '--', ...process.argv.slice(3)]));
