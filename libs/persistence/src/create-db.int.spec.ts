@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Generated, type Kysely } from 'kysely';
+import { Client } from 'pg';
+import { createDb } from './create-db';
+import { ensureDatabase } from './ensure-database';
+import { checkDatabase } from './health';
+import { withTransaction } from './transaction';
+
+const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/tradebridge_test';
+
+interface NotesTable {
+  id: Generated<number>;
+  body: string;
+}
+interface DB {
+  notes: NotesTable;
+}
+
+describe('createDb', () => {
+  const name = `tb_persistence_db_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const url = SERVER_URL.replace(/\/[^/]*$/, `/${name}`);
+  let db: Kysely<DB>;
+
+  beforeAll(async () => {
+    expect(await ensureDatabase(url)).toBe(true);
+    expect(await ensureDatabase(url)).toBe(false);
+    const setup = new Client({ connectionString: url });
+    await setup.connect();
+    await setup.query('create schema svc; create table svc.notes (id serial primary key, body text not null)');
+    await setup.query('create table public.notes (id serial primary key, body text not null)');
+    await setup.end();
+    db = createDb<DB>({ url, schema: 'svc', poolSize: 2, applicationName: 'persistence-spec' });
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    const admin = new Client({ connectionString: SERVER_URL.replace(/\/[^/]*$/, '/postgres') });
+    await admin.connect();
+    await admin.query(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  });
+
+  it('sends query-builder and raw queries to the service schema and names the application', async () => {
+    await db.insertInto('notes').values({ body: 'from the builder' }).execute();
+    await sql`insert into notes (body) values ('from raw sql')`.execute(db);
+
+    const inSchema = await sql<{ body: string }>`select body from svc.notes order by id`.execute(db);
+    expect(inSchema.rows.map((r) => r.body)).toEqual(['from the builder', 'from raw sql']);
+    const inPublic = await sql<{ n: string }>`select count(*) as n from public.notes`.execute(db);
+    expect(inPublic.rows[0]?.n).toBe('0');
+    const app = await sql<{ name: string }>`select current_setting('application_name') as name`.execute(db);
+    expect(app.rows[0]?.name).toBe('persistence-spec');
+    await expect(checkDatabase(db)).resolves.toBeUndefined();
+  });
+
+  it('withTransaction joins an enclosing transaction and rolls back as one', async () => {
+    const before = await db.selectFrom('notes').select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+
+    await expect(
+      withTransaction(db, async (outer) => {
+        await outer.insertInto('notes').values({ body: 'outer' }).execute();
+        await withTransaction(outer, async (inner) => {
+          expect(inner).toBe(outer);
+          await inner.insertInto('notes').values({ body: 'inner' }).execute();
+        });
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+
+    const after = await db.selectFrom('notes').select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+  });
+});
