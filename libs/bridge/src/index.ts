@@ -1,1 +1,32 @@
-export {};
+/**
+ * @tradebridge/bridge: one port (`TradingTerminal`) for MetaTrader 4/5 accounts, the complete code-to-handling
+ * mapping, and the pure building blocks of connection management (backoff, circuit breaker, quality window).
+ */
+export type { TradingTerminal } from './port/trading-terminal';
+export * from './port/types';
+export * from './errors';
+export {
+  BRIDGE_CODES,
+  HANDLING_CLASSES,
+  certainlyNotExecuted,
+  classifyTradeCode,
+  type AccountPlatform,
+  type BridgeCodeName,
+  type CodeClassification,
+  type CodePlatform,
+  type HandlingClass,
+  type ModifyHint,
+} from './domain/trade-codes';
+export { MT5_RETCODES, type Mt5RetcodeRow, type RetryableGuess } from './codes/mt5-retcodes';
+export { MT4_ERRORS, type Mt4ErrorRow } from './codes/mt4-errors';
+export { CLIENT_ID_LENGTH, MAX_COMMENT_LENGTH, clientIdFor, isBridgeClientId } from './domain/client-id';
+export { DEFAULT_RECONNECT_BACKOFF, backoffDelay, type BackoffPolicy } from './domain/backoff';
+export { CircuitBreaker, type BreakerSnapshot, type BreakerState, type CircuitBreakerOptions } from './domain/circuit-breaker';
+export { QualityWindow, type QualitySnapshot, type QualityWindowOptions } from './domain/quality-window';
+export {
+  DEFAULT_HEALTH_THRESHOLDS,
+  deriveConnectionState,
+  type ConnectionState,
+  type HealthReason,
+  type HealthThresholds,
+} from './domain/connection-health';

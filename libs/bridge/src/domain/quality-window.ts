@@ -1,0 +1,70 @@
+/** Connection quality over the sliding window, as plain numbers. */
+export interface QualitySnapshot {
+  /** Calls in the window. */
+  readonly calls: number;
+  /** Calls in the window that failed for connectivity reasons. */
+  readonly failures: number;
+  /** failures / calls, 0 when the window is empty. */
+  readonly errorRate: number;
+  /** Round-trip percentiles of successful calls, ms; undefined when there are none. */
+  readonly rttP50Ms?: number;
+  readonly rttP95Ms?: number;
+  readonly rttP99Ms?: number;
+}
+
+/** Settings of the window: it keeps at most `maxSamples` samples, none older than `windowMs`. */
+export interface QualityWindowOptions {
+  readonly maxSamples: number;
+  readonly windowMs: number;
+}
+
+/**
+ * A sliding window of call outcomes for one connection: round-trip percentiles (nearest-rank) and error rate.
+ * Time comes in as arguments (epoch ms).
+ */
+export class QualityWindow {
+  private readonly at: number[] = [];
+  private readonly rtt: number[] = [];
+  private readonly ok: boolean[] = [];
+
+  constructor(private readonly options: QualityWindowOptions) {
+    if (options.maxSamples < 1) throw new RangeError(`maxSamples must be at least 1, got ${options.maxSamples}`);
+  }
+
+  /** Records a call that completed at `now`; `ok` false for connectivity failures. */
+  record(now: number, rttMs: number, ok: boolean): void {
+    this.at.push(now);
+    this.rtt.push(rttMs);
+    this.ok.push(ok);
+    if (this.at.length > this.options.maxSamples) this.dropFirst(this.at.length - this.options.maxSamples);
+  }
+
+  snapshot(now: number): QualitySnapshot {
+    this.expire(now);
+    const calls = this.at.length;
+    const failures = this.ok.reduce((n, ok) => (ok ? n : n + 1), 0);
+    const rtts = this.rtt.filter((_, i) => this.ok[i]).sort((a, b) => a - b);
+    const base = { calls, failures, errorRate: calls === 0 ? 0 : failures / calls };
+    if (rtts.length === 0) return base;
+    return { ...base, rttP50Ms: percentile(rtts, 50), rttP95Ms: percentile(rtts, 95), rttP99Ms: percentile(rtts, 99) };
+  }
+
+  private expire(now: number): void {
+    let stale = 0;
+    while (stale < this.at.length && this.at[stale] <= now - this.options.windowMs) stale++;
+    if (stale > 0) this.dropFirst(stale);
+  }
+
+  private dropFirst(n: number): void {
+    this.at.splice(0, n);
+    this.rtt.splice(0, n);
+    this.ok.splice(0, n);
+  }
+}
+
+/** Nearest-rank percentile of an ascending array. */
+export function percentile(sortedAscending: readonly number[], p: number): number {
+  if (sortedAscending.length === 0) throw new RangeError('percentile of an empty set');
+  const rank = Math.ceil((p / 100) * sortedAscending.length);
+  return sortedAscending[Math.min(sortedAscending.length, Math.max(1, rank)) - 1];
+}
