@@ -1,0 +1,127 @@
+import { nowMicros } from '@tradebridge/contracts';
+import type { MessagingLogger } from '@tradebridge/messaging';
+import type { Kysely } from 'kysely';
+import { lockPendingEvents, markPublished, recordPublishFailure, tryRelayLock, type PendingEvent } from '../../adapters/postgres/signals.repository';
+import type { SignalDb } from '../../adapters/postgres/signal.table';
+import { isoFromEpochMicros } from '../../domain';
+import type { OutboxWaker } from '../submit-signal/submit-signal';
+
+/** Where the relay publishes: the idempotent EventProducer of @tradebridge/messaging fits. Resolves on broker ack. */
+export interface EventPublisher {
+  publish(topic: string, key: string, value: object, headers?: Record<string, string>): Promise<void>;
+}
+
+export interface OutboxRelayOptions {
+  readonly db: Kysely<SignalDb>;
+  readonly publisher: EventPublisher;
+  readonly logger: MessagingLogger;
+  /** Most events published per transaction. */
+  readonly batchSize: number;
+  /** How often the relay looks for rows when nobody woke it (other replicas' rows, missed wake-ups). */
+  readonly pollIntervalMs: number;
+  /** First delay after a failed publication; doubles up to 30 s. */
+  readonly retryDelayMs: number;
+  /** Called after the marks are committed, with the broker-ack time (µs); for metrics. */
+  readonly onPublished?: (events: readonly PendingEvent[], ackedAtUs: number) => void;
+}
+
+/**
+ * Publishes outbox rows to Kafka and marks them published only after the broker acknowledged them, in the transaction
+ * that locked them. A crash before the ack leaves the rows unpublished and they are published on restart; a crash
+ * after the ack but before the commit publishes them again, with the same event id (derived from the signal id), so
+ * consumers deduplicate by event_id. Nothing is lost, and the only possible duplicates carry identical ids.
+ *
+ * One relay at a time publishes (transaction-scoped advisory lock), so the outbox order, hence each source's order,
+ * is the order on the topic. Submitters wake it right after their commit; polling catches everything else.
+ */
+export class OutboxRelay implements OutboxWaker {
+  private stopped = true;
+  private woken = false;
+  private wakeWaiter: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  private consecutiveFailures = 0;
+  private sleepIsWakeable = false;
+
+  constructor(private readonly options: OutboxRelayOptions) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loop = this.run();
+  }
+
+  /** Stops after the batch in flight (if any) is published and marked. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeWaiter?.();
+    await this.loop;
+    this.loop = null;
+  }
+
+  get running(): boolean {
+    return !this.stopped;
+  }
+
+  wake(): void {
+    this.woken = true;
+    if (this.sleepIsWakeable) this.wakeWaiter?.();
+  }
+
+  /** Publishes one batch; returns how many events it published. */
+  async relayOnce(): Promise<number> {
+    const { db, publisher, batchSize } = this.options;
+    let locked: PendingEvent[] = [];
+    let ackedAtUs = 0;
+    try {
+      const count = await db.transaction().execute(async (trx) => {
+        if (!(await tryRelayLock(trx))) return 0;
+        locked = await lockPendingEvents(trx, batchSize);
+        if (locked.length === 0) return 0;
+        await Promise.all(locked.map((e) => publisher.publish(e.topic, e.key, e.payload as object, { 'event-id': e.eventId })));
+        ackedAtUs = nowMicros();
+        await markPublished(trx, locked, isoFromEpochMicros(ackedAtUs));
+        return locked.length;
+      });
+      if (count > 0) this.options.onPublished?.(locked, ackedAtUs);
+      return count;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await recordPublishFailure(db, locked.map((e) => e.outboxId), message).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async run(): Promise<void> {
+    const { batchSize, pollIntervalMs, retryDelayMs, logger } = this.options;
+    while (!this.stopped) {
+      this.woken = false;
+      let published: number;
+      try {
+        published = await this.relayOnce();
+        this.consecutiveFailures = 0;
+      } catch (error) {
+        this.consecutiveFailures += 1;
+        const delay = Math.min(30_000, retryDelayMs * 2 ** Math.min(10, this.consecutiveFailures - 1));
+        logger.error({ error: (error as Error)?.message, failures: this.consecutiveFailures, retryInMs: delay }, 'outbox relay failed; will retry');
+        await this.sleep(delay, false);
+        continue;
+      }
+      if (published >= batchSize || this.woken) continue;
+      await this.sleep(pollIntervalMs, true);
+    }
+  }
+
+  private sleep(ms: number, wakeable: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakeWaiter = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.sleepIsWakeable = wakeable;
+      this.wakeWaiter = done;
+      if (this.stopped || (wakeable && this.woken)) done();
+    });
+  }
+}
