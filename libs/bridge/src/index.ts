@@ -30,3 +30,11 @@ export {
   type HealthReason,
   type HealthThresholds,
 } from './domain/connection-health';
+export {
+  MetaApiTerminal,
+  metaApiRegionUrl,
+  type MetaApiTerminalOptions,
+  type MetaApiTimeouts,
+  type ReadRetryPolicy,
+} from './adapters/metaapi/metaapi-terminal';
+export { createMetaApiAgent, type MetaApiAgentOptions } from './adapters/metaapi/http-transport';

@@ -70,7 +70,7 @@ export interface TrailingStop {
   readonly units: 'RELATIVE_PRICE' | 'RELATIVE_POINTS' | 'RELATIVE_PIPS' | 'RELATIVE_CURRENCY' | 'RELATIVE_BALANCE_PERCENTAGE';
 }
 
-/** Changes the SL/TP (and optionally the trailing stop) of an open position; absent values are removed. */
+/** Changes the SL/TP (and optionally the trailing stop) of an open position; an omitted value is not sent, 0 removes a stop. */
 export interface ModifyPositionRequest extends TradeCommon {
   readonly positionId: string;
   readonly stopLoss?: number;
