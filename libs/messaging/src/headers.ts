@@ -1,16 +1,21 @@
 import { context, propagation, type Context, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
 import type { IHeaders } from 'kafkajs';
 
-/** Headers the consumer adds to a message it sends to `<topic>.dlq`; the original headers are kept beside them. */
+/**
+ * Headers the consumer adds to a message it sends to `<topic>.dlq` (value and key are the original bytes, and the
+ * original headers are kept beside these). The names are those of DLQ_HEADERS in @tradebridge/contracts, the message
+ * contract; a unit test keeps the two equal.
+ */
 export const DeadLetterHeaders = {
-  originalTopic: 'x-dlq-original-topic',
-  originalPartition: 'x-dlq-original-partition',
-  originalOffset: 'x-dlq-original-offset',
-  errorMessage: 'x-dlq-error-message',
-  errorClass: 'x-dlq-error-class',
-  attempts: 'x-dlq-attempts',
-  failedAt: 'x-dlq-failed-at',
-  consumerGroup: 'x-dlq-consumer-group',
+  originalTopic: 'dlq-original-topic',
+  originalPartition: 'dlq-original-partition',
+  originalOffset: 'dlq-original-offset',
+  originalTimestamp: 'dlq-original-timestamp',
+  consumerGroup: 'dlq-consumer-group',
+  errorMessage: 'dlq-error',
+  errorClass: 'dlq-error-type',
+  attempts: 'dlq-attempts',
+  failedAt: 'dlq-failed-at',
 } as const;
 
 /** The dead-letter topic of `topic`. */

@@ -1,0 +1,34 @@
+// A consumer in its own process, for the crash test: it reports every handler start and end on stdout as JSON lines
+// so the parent can SIGKILL it while handlers are in flight.
+import { ConsumerRunner } from '../consumer-runner';
+import { jsonCodec } from '../codec';
+import { silentLogger } from '../logger';
+import { testKafka } from './kafka-int';
+
+const topic = process.env.CHILD_TOPIC!;
+const groupId = process.env.CHILD_GROUP!;
+const handlerMs = Number(process.env.CHILD_HANDLER_MS ?? '100');
+
+const report = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
+
+const runner = new ConsumerRunner({
+  kafka: testKafka('messaging-crash-child'),
+  groupId,
+  topics: [topic],
+  codec: jsonCodec,
+  logger: silentLogger,
+  maxConcurrency: 4,
+  handler: async (event) => {
+    report({ type: 'start', partition: event.partition, offset: event.offset, seq: event.value.seq });
+    await new Promise((resolve) => setTimeout(resolve, handlerMs));
+    report({ type: 'done', partition: event.partition, offset: event.offset, seq: event.value.seq });
+  },
+});
+
+runner.start().then(
+  () => report({ type: 'ready' }),
+  (error) => {
+    report({ type: 'error', message: String(error) });
+    process.exit(1);
+  },
+);
