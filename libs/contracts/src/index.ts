@@ -13,3 +13,19 @@ export * from './ids';
 export * from './time';
 export * from './envelope';
 export * from './headers';
+export * from './codec/errors';
+export * from './codec/wire-format';
+export * from './codec/registry-client';
+export * from './codec/upcasters';
+export { validateMessage } from './codec/validate';
+export { localSchemas, type LocalSchema } from './codec/local-schemas';
+export {
+  createEventCodec,
+  encodePayload,
+  decodePayload,
+  type EventCodec,
+  type RegistryEventCodec,
+  type EventCodecOptions,
+  type DecodedEvent,
+} from './codec/codec';
+export { InMemorySchemaRegistry } from './testing/in-memory-registry';
