@@ -4,16 +4,7 @@
 // TypeScript sources are loaded through @swc/core (already a workspace dependency), so no build is needed first.
 const fs = require('node:fs');
 const path = require('node:path');
-const swc = require('@swc/core');
-
-require.extensions['.ts'] = (module, filename) => {
-  const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), {
-    filename,
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-    module: { type: 'commonjs' },
-  });
-  module._compile(code, filename);
-};
+require('./ts-hook.cjs');
 
 const { generateAll } = require('../src/codegen/generate.ts');
 

@@ -76,23 +76,70 @@ const TO_OBJECT: protobuf.IConversionOptions = {
   objects: true,
 };
 
-/** Removes the nulls protobufjs puts in absent singular message fields, so absent reads as undefined. */
-function dropAbsentMessages(type: protobuf.Type, obj: Record<string, unknown>): Record<string, unknown> {
+/**
+ * Rebuilds a decoded object in field-declaration order (readable in logs and stored JSON) and drops the nulls
+ * protobufjs puts in absent singular message fields, so an absent message reads as undefined.
+ */
+function normalize(type: protobuf.Type, obj: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
   for (const field of type.fieldsArray) {
-    const rt = field.resolvedType;
-    if (!(rt instanceof protobuf.Type)) continue;
     const v = obj[field.name];
-    if (v === null || v === undefined) {
-      delete obj[field.name];
+    if (v === undefined || v === null) continue;
+    const rt = field.resolvedType;
+    if (!(rt instanceof protobuf.Type)) {
+      out[field.name] = v;
     } else if (field instanceof protobuf.MapField) {
-      for (const item of Object.values(v as Record<string, Record<string, unknown>>)) dropAbsentMessages(rt, item);
+      out[field.name] = Object.fromEntries(
+        Object.entries(v as Record<string, Record<string, unknown>>).map(([k, item]) => [k, normalize(rt, item)]),
+      );
     } else if (field.repeated) {
-      for (const item of v as Record<string, unknown>[]) dropAbsentMessages(rt, item);
+      out[field.name] = (v as Record<string, unknown>[]).map((item) => normalize(rt, item));
     } else {
-      dropAbsentMessages(rt, v as Record<string, unknown>);
+      out[field.name] = normalize(rt, v as Record<string, unknown>);
     }
   }
-  return obj;
+  return out;
+}
+
+function isDefault(field: protobuf.Field, v: unknown): boolean {
+  if (field.resolvedType instanceof protobuf.Enum) return v === 0 || field.resolvedType.values[v as string] === 0;
+  return v === 0 || v === '' || v === false || (v instanceof Uint8Array && v.length === 0);
+}
+
+/**
+ * Copy of a (validated) value without the fields proto3 does not write: scalars, enums, repeated and maps at their
+ * default, so the encoding is canonical (what every other protobuf library writes) and small. Fields with presence
+ * (proto3 `optional`, messages) are kept even at their default.
+ */
+function pruneDefaults(type: protobuf.Type, obj: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of type.fieldsArray) {
+    const v = obj[field.name];
+    if (v === undefined || v === null) continue;
+    const rt = field.resolvedType;
+    if (field instanceof protobuf.MapField) {
+      const entries = Object.entries(v as Record<string, unknown>);
+      if (entries.length === 0) continue;
+      out[field.name] =
+        rt instanceof protobuf.Type
+          ? Object.fromEntries(entries.map(([k, item]) => [k, pruneDefaults(rt, item as Record<string, unknown>)]))
+          : v;
+    } else if (field.repeated) {
+      const items = v as unknown[];
+      if (items.length === 0) continue;
+      out[field.name] =
+        rt instanceof protobuf.Type ? items.map((item) => pruneDefaults(rt, item as Record<string, unknown>)) : items;
+    } else if (rt instanceof protobuf.Type) {
+      out[field.name] = pruneDefaults(rt, v as Record<string, unknown>);
+    } else if (isProto3Optional(field) || !isDefault(field, v)) {
+      out[field.name] = v;
+    }
+  }
+  return out;
+}
+
+function isProto3Optional(field: protobuf.Field): boolean {
+  return (field.options as Record<string, unknown> | undefined)?.['proto3_optional'] === true;
 }
 
 function checkEnvelope(typeName: string, value: Record<string, unknown>): void {
@@ -141,8 +188,12 @@ function encodeWith(local: LocalSchema, value: object): Buffer {
   const problems = validateMessage(local.type, value);
   if (problems.length > 0) throw new InvalidEventError(typeName, problems);
   checkEnvelope(typeName, value as Record<string, unknown>);
-  const message = local.type.fromObject(value as Record<string, unknown>);
-  return Buffer.from(local.type.encode(message).finish());
+  return encodeCanonical(local.type, value as Record<string, unknown>);
+}
+
+/** Canonical protobuf encoding of a value (defaults omitted as proto3 does), without validation. */
+export function encodeCanonical(type: protobuf.Type, value: Record<string, unknown>): Buffer {
+  return Buffer.from(type.encode(type.fromObject(pruneDefaults(type, value))).finish());
 }
 
 function decodeWith(type: protobuf.Type, payload: Uint8Array, where: string): Record<string, unknown> {
@@ -155,7 +206,7 @@ function decodeWith(type: protobuf.Type, payload: Uint8Array, where: string): Re
       { cause: err },
     );
   }
-  return dropAbsentMessages(type, type.toObject(message, TO_OBJECT));
+  return normalize(type, type.toObject(message, TO_OBJECT));
 }
 
 class RegistryCodec implements RegistryEventCodec {
