@@ -1,0 +1,81 @@
+import type { ActionType } from './types';
+
+/** What happened to one trade request. */
+export type LedgerOutcome = 'executed' | 'rejected' | 'not-executed' | 'invalid';
+
+/** One trade request as the simulator received it and what it did with it. */
+export interface LedgerEntry {
+  seq: number;
+  accountId: string;
+  /** Market-clock time of receipt (ISO). */
+  time: string;
+  /** Wall-clock time of receipt (ISO). */
+  wallTime: string;
+  actionType?: ActionType | string;
+  clientId?: string;
+  comment?: string;
+  request: unknown;
+  outcome: LedgerOutcome;
+  /** True exactly when the account changed (a deal, an order placed/modified/cancelled, SL/TP changed). */
+  executed: boolean;
+  numericCode?: number;
+  stringCode?: string;
+  orderId?: string;
+  positionId?: string;
+  dealIds: string[];
+  fault?: string;
+  /** False when a fault destroyed the connection instead of answering. */
+  responseDelivered: boolean;
+}
+
+/** Filter of ledger queries; every given field must match. */
+export interface LedgerFilter {
+  accountId?: string;
+  clientId?: string;
+  actionType?: string;
+  executed?: boolean;
+}
+
+/** The exact record of every trade request received, in arrival order; tests count duplicates with it. */
+export class Ledger {
+  private entries: LedgerEntry[] = [];
+  private seq = 0;
+
+  add(entry: Omit<LedgerEntry, 'seq'>): LedgerEntry {
+    const full: LedgerEntry = { seq: ++this.seq, ...entry };
+    this.entries.push(full);
+    return full;
+  }
+
+  query(filter: LedgerFilter, offset = 0, limit = Infinity): { entries: LedgerEntry[]; count: number } {
+    const matched = this.entries.filter(
+      (e) =>
+        (filter.accountId === undefined || e.accountId === filter.accountId) &&
+        (filter.clientId === undefined || e.clientId === filter.clientId) &&
+        (filter.actionType === undefined || e.actionType === filter.actionType) &&
+        (filter.executed === undefined || e.executed === filter.executed),
+    );
+    return { entries: matched.slice(offset, offset + limit), count: matched.length };
+  }
+
+  count(filter: LedgerFilter): { received: number; executed: number } {
+    let received = 0;
+    let executed = 0;
+    for (const e of this.entries) {
+      if (filter.accountId !== undefined && e.accountId !== filter.accountId) continue;
+      if (filter.clientId !== undefined && e.clientId !== filter.clientId) continue;
+      if (filter.actionType !== undefined && e.actionType !== filter.actionType) continue;
+      received++;
+      if (e.executed) executed++;
+    }
+    return { received, executed };
+  }
+
+  clear(accountId?: string): void {
+    this.entries = accountId === undefined ? [] : this.entries.filter((e) => e.accountId !== accountId);
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+}
