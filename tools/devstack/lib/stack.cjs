@@ -1,0 +1,177 @@
+'use strict';
+// up / down / status of one profile's stack. Every entry point (CLI, Jest global setup, TypeScript API) goes through
+// these functions, under the profile's file lock, so concurrent callers never start a second broker.
+const fs = require('node:fs');
+const path = require('node:path');
+const { getProfile, profilePaths, endpoints, databaseUrl, versions } = require('./profiles.cjs');
+const { withLock } = require('./lock.cjs');
+const { DevstackError, findJava, ensureArtifacts } = require('./artifacts.cjs');
+const { runningPid, stopProcess, portInUse } = require('./processes.cjs');
+const services = require('./services.cjs');
+const { ensurePostgres, postgresAnswers, databaseName, redact } = require('./postgres.cjs');
+
+const SERVICES = ['kafka', 'registry'];
+
+function markerOf(paths, service) {
+  return `${paths.dir}:${service}`;
+}
+
+function pidFileOf(paths, service) {
+  return path.join(paths.run, `${service}.pid`);
+}
+
+function logFileOf(paths, service) {
+  return path.join(paths.logs, `${service}.log`);
+}
+
+function seconds(ms) {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Checks a port we are about to listen on; tells apart "free", "our kind of service" and "a stranger". */
+async function classifyPort(port, answers) {
+  if (!(await portInUse(port))) return 'free';
+  return (await answers()) ? 'compatible' : 'taken';
+}
+
+/**
+ * Starts the stack of `profileName` unless it already runs, and waits until every service is ready.
+ * Resolves to { profile, endpoints, started, reused, timings } where `started` lists what this call launched.
+ */
+async function up(profileName = 'dev', { log = console.log, timeoutMs = 180_000 } = {}) {
+  const profile = getProfile(profileName);
+  const paths = profilePaths(profile);
+  const ep = endpoints(profile);
+  const t0 = Date.now();
+  return withLock(paths.lock, async () => {
+    fs.mkdirSync(paths.logs, { recursive: true });
+    fs.mkdirSync(paths.run, { recursive: true });
+    const timings = {};
+    const started = [];
+    const reused = [];
+
+    // PostgreSQL first: the dev registry stores its schemas there.
+    const pgStart = Date.now();
+    const wanted = [databaseName(ep.databaseUrl)];
+    if (profile.registryStorage === 'postgresql') wanted.push(profile.registryDatabase);
+    const { created } = await ensurePostgres(ep.databaseUrl, wanted);
+    for (const db of created) log(`created database ${db}`);
+    timings.postgres = Date.now() - pgStart;
+
+    const kafkaCheck = () => services.probeKafka(ep.kafkaBrokers, { full: true }).then(() => true);
+    const registryCheck = () => services.registryAnswers(ep.registryBaseUrl);
+    const plan = {
+      kafka: { port: profile.kafkaPort, answers: () => services.kafkaAnswers(ep.kafkaBrokers), check: kafkaCheck },
+      registry: { port: profile.registryPort, answers: registryCheck, check: registryCheck },
+    };
+
+    const toStart = [];
+    for (const service of SERVICES) {
+      const pidFile = pidFileOf(paths, service);
+      if (runningPid(pidFile) !== undefined) {
+        // Ours and alive: make sure it is (still) ready, then leave it alone.
+        await services.waitReady({ name: service, check: plan[service].check, pidFile, logFile: logFileOf(paths, service), timeoutMs });
+        continue;
+      }
+      const state = await classifyPort(plan[service].port, plan[service].answers);
+      if (state === 'compatible') {
+        reused.push(service);
+        log(`${service}: port ${plan[service].port} already serves a ${service} not started from ${paths.dir}; using it as is`);
+        continue;
+      }
+      if (state === 'taken') {
+        throw new DevstackError(
+          `port ${plan[service].port} (${service}, profile ${profile.name}) is taken by another program; stop it, or use the other profile ` +
+            `(see \`ss -ltnp 'sport = :${plan[service].port}'\`)`,
+        );
+      }
+      toStart.push(service);
+    }
+    if (toStart.includes('kafka') && (await portInUse(profile.controllerPort))) {
+      throw new DevstackError(`port ${profile.controllerPort} (Kafka controller, profile ${profile.name}) is taken by another program; stop it first`);
+    }
+
+    if (toStart.length > 0) {
+      const { java } = findJava();
+      const artStart = Date.now();
+      const artifacts = await ensureArtifacts(log);
+      timings.artifacts = Date.now() - artStart;
+      const launched = Date.now();
+      if (toStart.includes('kafka')) {
+        services.prepareKafka({ profile, paths, java, classpath: artifacts.kafkaClasspath, log });
+        services.startKafka({ profile, paths, java, classpath: artifacts.kafkaClasspath, marker: markerOf(paths, 'kafka') });
+        log(`kafka: starting Apache Kafka ${versions.kafka} on 127.0.0.1:${profile.kafkaPort} (controller ${profile.controllerPort})`);
+      }
+      if (toStart.includes('registry')) {
+        services.startRegistry({ profile, paths, java, registryJar: artifacts.registryJar, marker: markerOf(paths, 'registry'), databaseUrl: ep.databaseUrl });
+        log(`registry: starting Apicurio Registry ${versions.apicurio} on 127.0.0.1:${profile.registryPort} (storage: ${profile.registryStorage})`);
+      }
+      await Promise.all(
+        toStart.map(async (service) => {
+          await services.waitReady({
+            name: service, check: plan[service].check, pidFile: pidFileOf(paths, service), logFile: logFileOf(paths, service), timeoutMs,
+          });
+          timings[service] = Date.now() - launched;
+          log(`${service}: ready after ${seconds(timings[service])}`);
+          started.push(service);
+        }),
+      );
+    }
+    timings.total = Date.now() - t0;
+    const result = { profile: profile.name, endpoints: ep, started, reused, timings };
+    fs.writeFileSync(path.join(paths.run, 'state.json'), JSON.stringify({ ...result, endpoints: { ...ep, databaseUrl: redact(ep.databaseUrl) } }, null, 2) + '\n');
+    return result;
+  }, { onWait: (pid) => log(`waiting for pid ${pid}, which holds the ${profile.name} stack lock...`) });
+}
+
+/** Stops the services this checkout started for `profileName` (SIGTERM, then SIGKILL after `timeoutMs`). */
+async function down(profileName = 'dev', { log = console.log, timeoutMs = 30_000 } = {}) {
+  const profile = getProfile(profileName);
+  const paths = profilePaths(profile);
+  return withLock(paths.lock, async () => {
+    const result = {};
+    // The registry first: it may hold connections to PostgreSQL, Kafka has nothing to wait for.
+    for (const service of ['registry', 'kafka']) {
+      const t = Date.now();
+      result[service] = await stopProcess(pidFileOf(paths, service), { timeoutMs });
+      if (result[service] !== 'not-running') log(`${service}: ${result[service]} after ${seconds(Date.now() - t)}`);
+    }
+    fs.rmSync(path.join(paths.run, 'state.json'), { force: true });
+    return result;
+  });
+}
+
+/** Removes the profile's data (Kafka log dirs); the stack must be down. */
+async function reset(profileName = 'dev', { log = console.log } = {}) {
+  await down(profileName, { log });
+  const paths = profilePaths(getProfile(profileName));
+  fs.rmSync(paths.kafkaData, { recursive: true, force: true });
+  log(`removed ${paths.kafkaData}`);
+}
+
+/** What runs for `profileName`: per service its pid (when we started it), whether it answers, and where. */
+async function status(profileName = 'dev') {
+  const profile = getProfile(profileName);
+  const paths = profilePaths(profile);
+  const ep = endpoints(profile);
+  const [kafkaUp, registryUp, pgUp] = await Promise.all([
+    services.kafkaAnswers(ep.kafkaBrokers),
+    services.registryAnswers(ep.registryBaseUrl),
+    postgresAnswers(ep.databaseUrl),
+  ]);
+  return {
+    profile: profile.name,
+    kafka: { pid: runningPid(pidFileOf(paths, 'kafka')), ready: kafkaUp, brokers: ep.kafkaBrokers, log: logFileOf(paths, 'kafka') },
+    registry: { pid: runningPid(pidFileOf(paths, 'registry')), ready: registryUp, url: ep.schemaRegistryUrl, log: logFileOf(paths, 'registry') },
+    postgres: { ready: pgUp, url: redact(ep.databaseUrl) },
+  };
+}
+
+/** Environment variables that point clients at the stack of `profileName`. */
+function envFor(profileName = 'test', env = process.env) {
+  const profile = getProfile(profileName);
+  const ep = endpoints(profile, env);
+  return { KAFKA_BROKERS: ep.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: ep.schemaRegistryUrl, DATABASE_URL: databaseUrl(profile, env) };
+}
+
+module.exports = { up, down, reset, status, envFor, logFileOf: (profileName, service) => logFileOf(profilePaths(getProfile(profileName)), service), DevstackError };
