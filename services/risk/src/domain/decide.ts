@@ -10,7 +10,6 @@
 import type { AccountView, LossAnchors } from './account';
 import { accountExposure, type Reservation } from './exposure';
 import { intentKey, type IntentRecord, type OpenIntent, type OrderIntent } from './intent';
-import { orderIntentId } from './intent-id';
 import { checkLossLimits, endOfTradingDay, rollAnchors } from './loss-limits';
 import { manage } from './management';
 import type { FxRates } from './money';
@@ -38,15 +37,18 @@ export interface RiskState {
   readonly rates: FxRates;
 }
 
-/** Tunables of decide. */
+/** Ids and tunables of decide. */
 export interface DecideOptions {
-  /** Deadline of a signal that carries none, counted from its acceptance. */
-  readonly defaultTtlMs: number;
-  /** Sync age that makes an account stale when its limits do not say (ms). */
-  readonly defaultMaxSyncAgeMs: number;
+  /**
+   * The deterministic order-intent id of a signal on an account (the contracts' `intentId`): an argument so the
+   * domain stays free of imports, and so every service derives the same id.
+   */
+  readonly intentIdOf: (signalId: string, accountId: string) => string;
+  /** Deadline of a signal that carries none, counted from its acceptance (default 30 s). */
+  readonly defaultTtlMs?: number;
+  /** Sync age that makes an account stale when its limits do not say (default 10 s). */
+  readonly defaultMaxSyncAgeMs?: number;
 }
-
-export const DEFAULT_DECIDE_OPTIONS: DecideOptions = { defaultTtlMs: 30_000, defaultMaxSyncAgeMs: 10_000 };
 
 /** An approved intent. */
 export interface ApprovedDecision {
@@ -98,9 +100,9 @@ export function decide(
   accounts: readonly AccountView[],
   state: RiskState,
   now: Date,
-  options: DecideOptions = DEFAULT_DECIDE_OPTIONS,
+  options: DecideOptions,
 ): DecisionBatch {
-  const deadline = signal.expiresAt ?? new Date(signal.acceptedAt.getTime() + options.defaultTtlMs);
+  const deadline = signal.expiresAt ?? new Date(signal.acceptedAt.getTime() + (options.defaultTtlMs ?? 30_000));
   const fleet = new Map(state.fleetExposure);
   const decisions: AccountDecision[] = [];
   const reservations: Reservation[] = [];
@@ -110,7 +112,7 @@ export function decide(
   for (const view of accounts) {
     const { config, subscription } = view;
     const accountId = config.accountId;
-    const intentId = orderIntentId(signal.signalId, accountId);
+    const intentId = options.intentIdOf(signal.signalId, accountId);
     if (state.intents.has(intentKey(signal.signalId, accountId))) {
       decisions.push({ outcome: 'DUPLICATE', accountId, subscriptionId: subscription.subscriptionId, intentId });
       continue;
@@ -136,7 +138,7 @@ export function decide(
     if (!allows(governing.state, signal.action)) {
       const by = governing.because ? ` (${governing.because.scope.toLowerCase()} ${governing.because.scopeId}: ${governing.because.reason})` : '';
       fail(
-        governing.state === 'HALTED' ? RejectionReason.TRADING_HALTED : RejectionReason.TRADING_REDUCING,
+        governing.state === 'HALTED' ? RejectionReason.TRADING_HALTED : RejectionReason.REDUCING_ONLY,
         governing.state === 'HALTED' ? `trading is halted${by}` : `only closing or reducing orders pass${by}`,
       );
     }
@@ -148,13 +150,13 @@ export function decide(
 
     // 4. Terminal connection and sync freshness.
     const snapshot = view.snapshot;
-    const maxSyncAgeMs = config.limits.maxSyncAgeMs ?? options.defaultMaxSyncAgeMs;
+    const maxSyncAgeMs = config.limits.maxSyncAgeMs ?? options.defaultMaxSyncAgeMs ?? 10_000;
     if (!snapshot) {
-      fail(RejectionReason.ACCOUNT_SYNC_STALE, 'the account has not been synced yet');
+      fail(RejectionReason.SYNC_STALE, 'the account has not been synced yet');
     } else {
       if (!snapshot.connected) fail(RejectionReason.ACCOUNT_DISCONNECTED, 'the terminal is disconnected from the broker');
       const age = now.getTime() - snapshot.syncedAt.getTime();
-      if (age > maxSyncAgeMs) fail(RejectionReason.ACCOUNT_SYNC_STALE, `the last sync is ${age} ms old (limit ${maxSyncAgeMs} ms)`);
+      if (age > maxSyncAgeMs) fail(RejectionReason.SYNC_STALE, `the last sync is ${age} ms old (limit ${maxSyncAgeMs} ms)`);
     }
 
     const recent = (state.recentOrders.get(accountId) ?? []).filter((t) => now.getTime() - t.getTime() < 60_000);
@@ -225,7 +227,7 @@ export function decide(
     if (spec && sides && snapshot) {
       const price = openPrice(signal, sides, view.quotes?.get(mappedSymbol));
       if (price === undefined) {
-        fail(RejectionReason.MARKET_DATA_UNAVAILABLE, `no price for ${mappedSymbol}: no quote and no entry price on the signal`);
+        fail(RejectionReason.SYMBOL_SPEC_UNAVAILABLE, `no price for ${mappedSymbol}: no quote and no entry price on the signal`);
       } else {
         const sized = sizeOrder({
           sizing: subscription.sizing ?? config.sizing,
@@ -272,7 +274,7 @@ export function decide(
             );
           }
           if (margin.marginInAccountCurrency === undefined) {
-            fail(RejectionReason.MARKET_DATA_UNAVAILABLE, `no rate converts margin in ${margin.marginCurrency} to ${config.currency}`);
+            fail(RejectionReason.SYMBOL_SPEC_UNAVAILABLE, `no rate converts margin in ${margin.marginCurrency} to ${config.currency}`);
           } else {
             const reserve = (snapshot.equity * (limits.marginReservePercent ?? 0)) / 100;
             const available = snapshot.freeMargin - exposure.inFlightMargin - reserve;
@@ -357,7 +359,7 @@ function rejected(
   failures: readonly CheckFailure[],
   extra: { brokerSymbol?: string; sizing?: SizingExplanation; margin?: MarginEstimate },
 ): RejectedDecision {
-  const first = failures[0] ?? { reason: RejectionReason.MARKET_DATA_UNAVAILABLE, detail: 'the order could not be sized' };
+  const first = failures[0] ?? { reason: RejectionReason.SYMBOL_SPEC_UNAVAILABLE, detail: 'the order could not be sized' };
   return { outcome: 'REJECTED', accountId, subscriptionId, intentId, reason: first.reason, detail: first.detail, failures, ...extra };
 }
 

@@ -2,7 +2,6 @@ export * from './account';
 export * from './decide';
 export * from './exposure';
 export * from './intent';
-export * from './intent-id';
 export * from './loss-limits';
 export * from './management';
 export * from './money';

@@ -85,11 +85,11 @@ export function manage(
   ctx: ManagementContext,
 ): ModifyIntent | CloseIntent | CancelIntent | CheckFailure {
   if (!record) {
-    return { reason: RejectionReason.NOTHING_TO_MANAGE, detail: `the account did not take signal ${signal.referencedSignalId}` };
+    return { reason: RejectionReason.NO_POSITIONS_TO_ACT_ON, detail: `the account did not take signal ${signal.referencedSignalId}` };
   }
   if (record.status === 'REJECTED' || record.status === 'EXPIRED' || record.kind !== 'OPEN') {
     return {
-      reason: RejectionReason.NOTHING_TO_MANAGE,
+      reason: RejectionReason.NO_POSITIONS_TO_ACT_ON,
       detail: `signal ${signal.referencedSignalId} opened nothing on this account (its intent is ${record.kind} ${record.status})`,
     };
   }
@@ -107,7 +107,7 @@ export function manage(
     awaitingOpen,
   };
   const nothing = (what: string): CheckFailure => ({
-    reason: RejectionReason.NOTHING_TO_MANAGE,
+    reason: RejectionReason.NO_POSITIONS_TO_ACT_ON,
     detail: `signal ${signal.referencedSignalId} has no ${what} left on this account`,
   });
   switch (signal.action) {
@@ -157,7 +157,7 @@ function close(
   if (held.positions.length === 0 && !base.awaitingOpen) return undefined;
   const fraction = Math.min(1, signal.fraction);
   if (fraction < 1 && !spec && held.positions.length > 0) {
-    return { reason: RejectionReason.MARKET_DATA_UNAVAILABLE, detail: `no specification of ${base.brokerSymbol} to round a partial close` };
+    return { reason: RejectionReason.SYMBOL_SPEC_UNAVAILABLE, detail: `no specification of ${base.brokerSymbol} to round a partial close` };
   }
   return {
     ...base,

@@ -44,7 +44,7 @@ export function checkFilters(
   }
   if (direction && filters.allowedDirections && filters.allowedDirections.length > 0 && !filters.allowedDirections.includes(direction)) {
     return {
-      reason: RejectionReason.DIRECTION_NOT_ALLOWED,
+      reason: RejectionReason.FILTERED,
       detail: `${direction} orders are not allowed by the ${scope} filter (allowed: ${filters.allowedDirections.join(', ')})`,
     };
   }
@@ -77,7 +77,7 @@ export function reverseSides(sides: OrderSides): OrderSides | CheckFailure {
       entry = 'LIMIT';
       break;
     case 'STOP_LIMIT':
-      return { reason: RejectionReason.ORDER_NOT_SUPPORTED, detail: 'a stop-limit order cannot be copied in reverse' };
+      return { reason: RejectionReason.FILTERED, detail: 'a stop-limit order cannot be copied in reverse' };
     default: {
       const _exhaustive: never = sides.entry;
       throw new Error(`unknown entry ${String(_exhaustive)}`);

@@ -115,19 +115,19 @@ describe('risk-percent sizing', () => {
     expect(e.volume).toBe(0.4);
   });
 
-  it('given no stop loss, then risk sizing refuses with SIZING_INPUT_INVALID', () => {
+  it('given no stop loss, then risk sizing refuses with STOP_LOSS_REQUIRED', () => {
     const r = failed(sizeOrder(input({ stopLoss: undefined })));
-    expect(r.failure.reason).toBe(RejectionReason.SIZING_INPUT_INVALID);
+    expect(r.failure.reason).toBe(RejectionReason.STOP_LOSS_REQUIRED);
     expect(r.failure.detail).toMatch(/stop loss/);
   });
 
-  it('given a stop loss on the profit side, then SIZING_INPUT_INVALID', () => {
-    expect(failed(sizeOrder(input({ stopLoss: 1.09 }))).failure.reason).toBe(RejectionReason.SIZING_INPUT_INVALID);
+  it('given a stop loss on the profit side, then STOP_LOSS_REQUIRED', () => {
+    expect(failed(sizeOrder(input({ stopLoss: 1.09 }))).failure.reason).toBe(RejectionReason.STOP_LOSS_REQUIRED);
   });
 
   it('given no rate from the profit currency to the account currency, then MARKET_DATA_UNAVAILABLE', () => {
     expect(failed(sizeOrder(input({ spec: USDJPY, accountCurrency: 'CHF', entryPrice: 150, stopLoss: 149.5 }))).failure.reason).toBe(
-      RejectionReason.MARKET_DATA_UNAVAILABLE,
+      RejectionReason.SYMBOL_SPEC_UNAVAILABLE,
     );
   });
 });
@@ -229,9 +229,9 @@ describe('ratio to the provider balance', () => {
     expect(e.volume).toBe(0.3);
   });
 
-  it('given no provider balance, then SIZING_INPUT_INVALID', () => {
+  it('given no provider balance, then SIZING_INPUT_MISSING', () => {
     const r = failed(sizeOrder(input({ sizing: { mode: 'BALANCE_RATIO', multiplier: 1, basis: 'BALANCE', belowMinimum: 'SKIP' }, volumeHint: 1 })));
-    expect(r.failure.reason).toBe(RejectionReason.SIZING_INPUT_INVALID);
+    expect(r.failure.reason).toBe(RejectionReason.SIZING_INPUT_MISSING);
   });
 });
 
@@ -246,9 +246,9 @@ describe('multiplier of the volume hint', () => {
     expect(ok(sizeOrder(input({ sizing: { mode: 'VOLUME_MULTIPLIER', multiplier: 0.7, belowMinimum: 'SKIP' }, volumeHint: 0.1 }))).volume).toBe(0.07);
   });
 
-  it('given no volume hint, then SIZING_INPUT_INVALID', () => {
+  it('given no volume hint, then SIZING_INPUT_MISSING', () => {
     expect(failed(sizeOrder(input({ sizing: { mode: 'VOLUME_MULTIPLIER', multiplier: 2, belowMinimum: 'SKIP' } }))).failure.reason).toBe(
-      RejectionReason.SIZING_INPUT_INVALID,
+      RejectionReason.SIZING_INPUT_MISSING,
     );
   });
 });

@@ -83,14 +83,14 @@ export function stopRisk(
   const distance = direction === 'BUY' ? entryPrice - stopLoss : stopLoss - entryPrice;
   if (!(distance > 0)) {
     return {
-      reason: RejectionReason.SIZING_INPUT_INVALID,
+      reason: RejectionReason.STOP_LOSS_REQUIRED,
       detail: `stop loss ${stopLoss} is not on the loss side of entry ${entryPrice} for a ${direction}`,
     };
   }
   const tickValue = tickValueInAccountCurrency(spec, accountCurrency, rates);
   if (tickValue === undefined) {
     return {
-      reason: RejectionReason.MARKET_DATA_UNAVAILABLE,
+      reason: RejectionReason.SYMBOL_SPEC_UNAVAILABLE,
       detail: `no rate converts ${spec.profitCurrency} to ${accountCurrency}`,
     };
   }
@@ -138,7 +138,7 @@ export function sizeOrder(input: SizingInput): SizingResult {
         return {
           ok: false,
           failure: {
-            reason: RejectionReason.SIZING_INPUT_INVALID,
+            reason: RejectionReason.STOP_LOSS_REQUIRED,
             detail: input.stopLoss === undefined ? 'risk sizing needs a stop loss and the signal has none' : 'risk sizing needs an entry price',
           },
         };
@@ -163,7 +163,7 @@ export function sizeOrder(input: SizingInput): SizingResult {
         return {
           ok: false,
           failure: {
-            reason: RejectionReason.SIZING_INPUT_INVALID,
+            reason: RejectionReason.SIZING_INPUT_MISSING,
             detail: 'ratio sizing needs the provider volume and a positive provider balance on the signal',
           },
         };
@@ -173,7 +173,7 @@ export function sizeOrder(input: SizingInput): SizingResult {
       if (providerBalance === undefined) {
         return {
           ok: false,
-          failure: { reason: RejectionReason.MARKET_DATA_UNAVAILABLE, detail: `no rate converts ${providerCurrency} to ${input.accountCurrency}` },
+          failure: { reason: RejectionReason.SYMBOL_SPEC_UNAVAILABLE, detail: `no rate converts ${providerCurrency} to ${input.accountCurrency}` },
         };
       }
       raw = {
@@ -194,7 +194,7 @@ export function sizeOrder(input: SizingInput): SizingResult {
       if (input.volumeHint === undefined) {
         return {
           ok: false,
-          failure: { reason: RejectionReason.SIZING_INPUT_INVALID, detail: 'multiplier sizing needs a volume hint on the signal' },
+          failure: { reason: RejectionReason.SIZING_INPUT_MISSING, detail: 'multiplier sizing needs a volume hint on the signal' },
         };
       }
       raw = {
@@ -210,7 +210,7 @@ export function sizeOrder(input: SizingInput): SizingResult {
   }
 
   if (!Number.isFinite(raw.raw) || raw.raw < 0) {
-    return { ok: false, failure: { reason: RejectionReason.SIZING_INPUT_INVALID, detail: `sizing produced ${raw.raw} lots` } };
+    return { ok: false, failure: { reason: RejectionReason.SIZING_INPUT_MISSING, detail: `sizing produced ${raw.raw} lots` } };
   }
 
   // Clamp first, then round: the maximum itself may lie off the step grid.
