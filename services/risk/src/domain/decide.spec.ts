@@ -1,5 +1,5 @@
 import { intentId } from '@tradebridge/contracts';
-import { EURUSD, GER40, NOW, openSignal, riskPercent, riskState, view, XAUUSD } from '../../test/domain-fixtures';
+import { EURUSD, NOW, openSignal, riskPercent, riskState, view, XAUUSD } from '../../test/domain-fixtures';
 import type { AccountView } from './account';
 import { decide, type AccountDecision, type ApprovedDecision, type DecideOptions, type RejectedDecision, type RiskState } from './decide';
 import type { IntentRecord, OpenIntent } from './intent';
