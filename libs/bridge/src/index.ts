@@ -38,3 +38,21 @@ export {
   type ReadRetryPolicy,
 } from './adapters/metaapi/metaapi-terminal';
 export { createMetaApiAgent, type MetaApiAgentOptions } from './adapters/metaapi/http-transport';
+export {
+  TerminalConnection,
+  isConnectivityError,
+  isConnectivityFailure,
+  type CallRecord,
+  type ConnectionSnapshot,
+  type ConnectionTransition,
+  type Endpoint,
+  type FailoverEvent,
+  type TerminalConnectionEvents,
+  type TerminalConnectionOptions,
+} from './connection/terminal-connection';
+export {
+  ConnectionManager,
+  type AccountEndpointConfig,
+  type ConnectionManagerEvents,
+  type ConnectionManagerOptions,
+} from './connection/connection-manager';
