@@ -18,6 +18,10 @@ const runner = new ConsumerRunner({
   codec: jsonCodec,
   logger: silentLogger,
   maxConcurrency: 4,
+  // short, so the group notices the SIGKILL quickly (6 s is the broker's minimum)
+  sessionTimeoutMs: 6_000,
+  heartbeatIntervalMs: 1_000,
+  rebalanceTimeoutMs: 10_000,
   handler: async (event) => {
     report({ type: 'start', partition: event.partition, offset: event.offset, seq: event.value.seq });
     await new Promise((resolve) => setTimeout(resolve, handlerMs));
