@@ -1,0 +1,46 @@
+// Types of the plain-JS stack controller (lib/stack.cjs), for the TypeScript API in src/index.ts.
+
+export type ProfileName = 'dev' | 'test';
+export type ServiceName = 'kafka' | 'registry';
+
+export interface Endpoints {
+  kafkaBrokers: string[];
+  /** Confluent-compatible API root: give it to @kafkajs/confluent-schema-registry as `host`. */
+  schemaRegistryUrl: string;
+  /** Apicurio's own root (health checks, native API). */
+  registryBaseUrl: string;
+  databaseUrl: string;
+}
+
+export interface UpResult {
+  profile: ProfileName;
+  endpoints: Endpoints;
+  /** Services this call launched (empty when everything already ran). */
+  started: ServiceName[];
+  /** Services found answering on their port but not started from this checkout; used as they are. */
+  reused: ServiceName[];
+  /** Milliseconds spent: postgres, artifacts, kafka, registry (from launch to ready), total. */
+  timings: Record<string, number>;
+}
+
+export type StopOutcome = 'not-running' | 'terminated' | 'killed';
+
+export interface StatusResult {
+  profile: ProfileName;
+  kafka: { pid: number | undefined; ready: boolean; brokers: string[]; log: string };
+  registry: { pid: number | undefined; ready: boolean; url: string; log: string };
+  postgres: { ready: boolean; url: string };
+}
+
+export interface LogOption {
+  log?: (line: string) => void;
+}
+
+export declare class DevstackError extends Error {}
+
+export declare function up(profile?: ProfileName, options?: LogOption & { timeoutMs?: number }): Promise<UpResult>;
+export declare function down(profile?: ProfileName, options?: LogOption & { timeoutMs?: number }): Promise<Record<ServiceName, StopOutcome>>;
+export declare function reset(profile?: ProfileName, options?: LogOption): Promise<void>;
+export declare function status(profile?: ProfileName): Promise<StatusResult>;
+export declare function envFor(profile?: ProfileName, env?: NodeJS.ProcessEnv): { KAFKA_BROKERS: string; SCHEMA_REGISTRY_URL: string; DATABASE_URL: string };
+export declare function logFileOf(profile: ProfileName, service: ServiceName): string;
