@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { testInfra, uniqueName } from '@tradebridge/devstack';
 import { sql, type Generated, type Kysely } from 'kysely';
 import { Client } from 'pg';
 import { createDb } from './create-db';
@@ -6,7 +6,7 @@ import { ensureDatabase } from './ensure-database';
 import { checkDatabase } from './health';
 import { withTransaction } from './transaction';
 
-const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/tradebridge_test';
+const SERVER_URL = testInfra().databaseUrl;
 
 interface NotesTable {
   id: Generated<number>;
@@ -17,7 +17,8 @@ interface DB {
 }
 
 describe('createDb', () => {
-  const name = `tb_persistence_db_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  // ensureDatabase itself is under test here, so this suite names and creates its own database.
+  const name = uniqueName('tb_persistence_db').replace(/-/g, '_');
   const url = SERVER_URL.replace(/\/[^/]*$/, `/${name}`);
   let db: Kysely<DB>;
 

@@ -1,35 +1,13 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { ensureDatabase } from '../ensure-database';
+import { createFreshDatabase, testInfra, waitFor, type FreshDatabase } from '@tradebridge/devstack';
 import { isUniqueViolation } from '../errors';
 import { migrateSchema, MigrationFailedError, MIGRATION_ADVISORY_LOCK_CLASS, type MigrationReport } from './run-migrations';
 import { migrateService } from './migrate-service';
 
-// Until @tradebridge/devstack's createFreshDatabase lands, each suite makes its own uniquely named database.
-const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/tradebridge_test';
-
-async function createFreshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const url = new URL(SERVER_URL);
-  url.pathname = `/tb_persistence_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  await ensureDatabase(url.toString());
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const admin = new URL(SERVER_URL);
-      admin.pathname = '/postgres';
-      const client = new Client({ connectionString: admin.toString() });
-      await client.connect();
-      try {
-        await client.query(`drop database if exists "${url.pathname.slice(1)}" with (force)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
-}
+const SERVER_URL = testInfra().databaseUrl;
 
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 const SERVICES = readdirSync(path.join(REPO_ROOT, 'services'))
@@ -47,20 +25,12 @@ async function withClient<T>(url: string, work: (client: Client) => Promise<T>):
   }
 }
 
-async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('all services migrations on a fresh database', () => {
-  let database: { url: string; drop(): Promise<void> };
+  let database: FreshDatabase;
   let firstRun: MigrationReport[] = [];
 
   beforeAll(async () => {
-    database = await createFreshDatabase();
+    database = await createFreshDatabase('tb_persistence');
   });
   afterAll(async () => {
     await database?.drop();
@@ -198,11 +168,11 @@ describe('all services migrations on a fresh database', () => {
 });
 
 describe('migration runner', () => {
-  let database: { url: string; drop(): Promise<void> };
+  let database: FreshDatabase;
   let scratch: string;
 
   beforeEach(async () => {
-    database = await createFreshDatabase();
+    database = await createFreshDatabase('tb_persistence');
     scratch = mkdtempSync(path.join(tmpdir(), 'tb-migrations-'));
   });
   afterEach(async () => {
@@ -238,13 +208,16 @@ describe('migration runner', () => {
       });
 
       // then it waits on the lock without creating anything
-      await waitFor(async () => {
-        const waiting = await holder.query(
-          `select 1 from pg_locks where locktype = 'advisory' and classid = $1 and not granted`,
-          [MIGRATION_ADVISORY_LOCK_CLASS],
-        );
-        return waiting.rowCount === 1;
-      }, 'the runner to wait on the advisory lock');
+      await waitFor(
+        async () => {
+          const waiting = await holder.query(
+            `select 1 from pg_locks where locktype = 'advisory' and classid = $1 and not granted`,
+            [MIGRATION_ADVISORY_LOCK_CLASS],
+          );
+          return waiting.rowCount === 1;
+        },
+        { message: 'the runner to wait on the advisory lock', timeoutMs: 20_000 },
+      );
       expect(settled).toBe(false);
       const schema = await holder.query(`select 1 from pg_namespace where nspname = 'execution'`);
       expect(schema.rowCount).toBe(0);
