@@ -1,6 +1,6 @@
 import { createRng, hashSeed, normal, Rng } from './random';
 import { roundPrice } from './symbols';
-import { inSession } from './time';
+import { brokerClock, inSessionAt } from './time';
 import type { Quote, SymbolSpec } from './types';
 
 interface FeedState {
@@ -61,9 +61,11 @@ export class Market {
    */
   tick(now: number, movePrices: boolean, stride = 1): string[] {
     const moved: string[] = [];
+    const { weekday, minute } = brokerClock(now);
+    const scale = Math.sqrt(stride);
     for (const [symbol, feed] of this.feeds) {
-      const step = normal(feed.rng) * feed.spec.volatilityPoints * Math.sqrt(stride);
-      if (!movePrices || !inSession(feed.spec.tradeSessions, now)) continue;
+      const step = normal(feed.rng) * feed.spec.volatilityPoints * scale;
+      if (!movePrices || !inSessionAt(feed.spec.tradeSessions, weekday, minute)) continue;
       const delta = Math.round(step) * feed.spec.point;
       if (delta === 0) continue;
       const bid = roundPrice(feed.spec, Math.max(feed.quote.bid + delta, feed.spec.point));

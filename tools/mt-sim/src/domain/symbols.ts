@@ -202,10 +202,14 @@ export const DEFAULT_SYMBOLS: readonly SymbolSpec[] = [
   },
 ];
 
+const POW10 = [1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8];
+
 /** Rounds a price to a symbol's digits (avoids 1.0850000000001 artefacts). */
 export function roundPrice(spec: SymbolSpec, price: number): number {
-  return Number(price.toFixed(spec.digits));
+  const scale = POW10[spec.digits] ?? 10 ** spec.digits;
+  return Math.round(price * scale) / scale;
 }
+
 
 /** Rounds a volume to 8 decimals so repeated partial closes never leave float dust. */
 export function roundVolume(volume: number): number {

@@ -31,12 +31,26 @@ export function brokerWeekday(ms: number): number {
   return new Date(ms + BROKER_OFFSET_MS).getUTCDay();
 }
 
+/** Broker-time weekday (0 = Sunday) and minute of the day (fractional) of an instant. */
+export function brokerClock(ms: number): { weekday: number; minute: number } {
+  const local = ms + BROKER_OFFSET_MS;
+  const dayIndex = Math.floor(local / DAY_MS);
+  // 1970-01-01 was a Thursday (weekday 4).
+  return { weekday: (((dayIndex + 4) % 7) + 7) % 7, minute: (local - dayIndex * DAY_MS) / 60_000 };
+}
+
+/** Tells whether a broker weekday and minute fall inside one of the weekly sessions. */
+export function inSessionAt(sessions: WeeklySessions, weekday: number, minute: number): boolean {
+  const day = sessions[weekday];
+  if (!day) return false;
+  for (const s of day) if (minute >= s.from && minute < s.to) return true;
+  return false;
+}
+
 /** Tells whether an instant falls inside one of the weekly sessions (broker time). */
 export function inSession(sessions: WeeklySessions, ms: number): boolean {
-  const local = ms + BROKER_OFFSET_MS;
-  const minute = ((((local % DAY_MS) + DAY_MS) % DAY_MS) / 60_000);
-  const day = sessions[new Date(local).getUTCDay()] ?? [];
-  return day.some((s) => minute >= s.from && minute < s.to);
+  const { weekday, minute } = brokerClock(ms);
+  return inSessionAt(sessions, weekday, minute);
 }
 
 const WEEKDAYS = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'];
