@@ -4,11 +4,13 @@
  *
  *   node libs/persistence/dist/cli.js migrate --all
  *   node libs/persistence/dist/cli.js migrate --service execution [--service sync]
- *   node libs/persistence/dist/cli.js status --all
+ *   node libs/persistence/dist/cli.js status --all --source
  *
- * Options: --url <database url> (default $DATABASE_URL, else postgres://postgres@127.0.0.1:5432/tradebridge),
- * --dir <directory> to run one service from an explicit migrations directory. Each service's schema is
- * named after the service. Compiled migrations are used (services/<name>/dist/migrations): build first.
+ * Options: --url <database url> (default $DATABASE_URL, else postgres://postgres@127.0.0.1:5432/tradebridge);
+ * --source to load the TypeScript sources in services/<name>/migrations instead of the compiled
+ * services/<name>/dist/migrations (Node 24 strips the types itself, so migrations must stick to erasable
+ * syntax: no enums, namespaces or parameter properties); --dir <directory> to run one service from an
+ * explicit directory. Each service's schema is named after the service.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -28,7 +30,7 @@ interface Args {
 
 function usage(problem: string): never {
   throw new UsageError(
-    `${problem}\nusage: cli.js <migrate|status> (--all | --service <name>... [--dir <migrations dir>]) [--url <database url>]`,
+    `${problem}\nusage: cli.js <migrate|status> (--all | --service <name>... [--dir <migrations dir>]) [--source] [--url <database url>]`,
   );
 }
 
@@ -58,12 +60,20 @@ function compiledMigrationsDir(root: string, service: string): string {
   return compiled;
 }
 
+function sourceMigrationsDir(root: string, service: string): string {
+  if (!hasMigrationSources(root, service)) {
+    throw new Error(`service "${service}" has no migrations in ${path.join(root, 'services', service, 'migrations')}`);
+  }
+  return path.join(root, 'services', service, 'migrations');
+}
+
 function parseArgs(argv: string[], root: string): Args {
   const [command, ...rest] = argv;
   if (command !== 'migrate' && command !== 'status') usage(`unknown command "${command ?? ''}"`);
   let url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   let all = false;
   let dir: string | undefined;
+  let source = false;
   const services: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
@@ -72,6 +82,7 @@ function parseArgs(argv: string[], root: string): Args {
     else if (flag === '--service') services.push(value());
     else if (flag === '--url') url = value();
     else if (flag === '--dir') dir = path.resolve(value());
+    else if (flag === '--source') source = true;
     else usage(`unknown option "${flag}"`);
   }
   if (all === services.length > 0) usage('give either --all or at least one --service');
@@ -80,7 +91,10 @@ function parseArgs(argv: string[], root: string): Args {
   const names = all
     ? readdirSync(path.join(root, 'services')).filter((s) => hasMigrationSources(root, s)).sort()
     : services;
-  const targets = names.map((service) => ({ service, dir: dir ?? compiledMigrationsDir(root, service) }));
+  const targets = names.map((service) => ({
+    service,
+    dir: dir ?? (source ? sourceMigrationsDir(root, service) : compiledMigrationsDir(root, service)),
+  }));
   return { command, url, targets };
 }
 
