@@ -86,7 +86,16 @@ export async function handleAccountRoute(
   if (!path) return sendError(res, 'NotFoundError', `Path not found: ${req.url}`);
   if (path === 'trade') {
     if (method !== 'POST' || rest.length !== 1) return sendError(res, 'NotFoundError', `Path not found: ${method} ${req.url}`);
-    return handleTrade(ctx, sim, await readBody(), req, res);
+    let body: unknown;
+    try {
+      body = await readBody();
+    } catch (err) {
+      // Malformed bodies are trade requests received too: the ledger records every one of them.
+      const now = ctx.engine.now;
+      ctx.engine.ledger.add({ accountId: sim.account.config.id, time: iso(now), wallTime: new Date().toISOString(), request: null, outcome: 'invalid', executed: false, dealIds: [], responseDelivered: true });
+      throw err;
+    }
+    return handleTrade(ctx, sim, body, req, res);
   }
   if (method !== 'GET') return sendError(res, 'NotFoundError', `Path not found: ${method} ${req.url}`);
   const decision = sim.faults.select(path, undefined, ctx.engine.faultRng);
