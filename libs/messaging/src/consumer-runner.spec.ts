@@ -1,3 +1,6 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { jsonCodec } from './codec';
@@ -263,5 +266,24 @@ describe('ConsumerRunner (with a fake kafkajs)', () => {
     await delivery;
     expect(consumer.resolved).toEqual([`${topic}:0:0`, `${topic}:0:1`]);
     await runner.stop();
+  });
+
+  it('runs the handler inside the trace context carried by the message headers', async () => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    try {
+      const traceIds: Array<string | undefined> = [];
+      const { kafka, runner, consumer } = setup(async () => void traceIds.push(trace.getSpanContext(context.active())?.traceId));
+      await runner.start();
+      await consumer.deliver(topic, 0, [
+        { offset: 0, key: 'a', value: json({}), headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } },
+      ]);
+      await waitFor(() => kafka.committed(topic, 0) === '1', 2_000, 'commit');
+      expect(traceIds).toEqual(['4bf92f3577b34da6a3ce929d0e0e4736']);
+      await runner.stop();
+    } finally {
+      propagation.disable();
+      context.disable();
+    }
   });
 });

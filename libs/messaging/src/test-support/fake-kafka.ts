@@ -71,14 +71,14 @@ export class FakeConsumer {
   }
 
   /** Hands a batch to the runner as kafkajs would; resolves when eachBatch returns. */
-  async deliver(topic: string, partition: number, messages: Array<{ offset: number; key: string | null; value: string | Buffer | null }>): Promise<void> {
+  async deliver(topic: string, partition: number, messages: Array<{ offset: number; key: string | null; value: string | Buffer | null; headers?: Record<string, string> }>): Promise<void> {
     const kafkaMessages: KafkaMessage[] = messages.map((m) => ({
       offset: String(m.offset),
       key: m.key === null ? null : Buffer.from(m.key),
       value: m.value === null ? null : Buffer.isBuffer(m.value) ? m.value : Buffer.from(m.value),
       timestamp: '0',
       attributes: 0,
-      headers: { 'x-origin': Buffer.from('test') },
+      headers: { 'x-origin': Buffer.from('test'), ...m.headers },
     }));
     const last = messages[messages.length - 1]!;
     await this.eachBatch!({
