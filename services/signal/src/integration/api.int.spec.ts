@@ -232,7 +232,7 @@ describe('POST /v1/signals against real PostgreSQL, Kafka and the schema registr
         body: '{"action":"open","externalId":"inf","symbol":"EURUSD","direction":"buy","stopLoss":1e999}',
       });
       expect(res.status).toBe(422);
-      expect((await res.json()).errors).toEqual([expect.objectContaining({ field: 'stopLoss', code: 'not_finite' })]);
+      expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([expect.objectContaining({ field: 'stopLoss', code: 'not_finite' })]);
     });
   });
 
@@ -249,7 +249,7 @@ describe('POST /v1/signals against real PostgreSQL, Kafka and the schema registr
       expect(text.status).toBe(415);
       const broken = await fetch(`${h.url}/v1/signals`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: '{"action":' });
       expect(broken.status).toBe(400);
-      expect((await broken.json()).errors).toEqual([expect.objectContaining({ field: 'body', code: 'unparsable' })]);
+      expect(((await broken.json()) as { errors: unknown[] }).errors).toEqual([expect.objectContaining({ field: 'body', code: 'unparsable' })]);
       const unknownRoute = await h.get('/v1/nothing-here');
       expect(unknownRoute.status).toBe(404);
       expect(unknownRoute.contentType).toContain('application/problem+json');
