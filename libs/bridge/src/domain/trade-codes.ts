@@ -157,7 +157,8 @@ export const MT5_RULES: ReadonlyMap<number, CodeRule> = new Map<number, CodeRule
 export const MT4_RULES: ReadonlyMap<number, CodeRule> = new Map<number, CodeRule>([
   [0, ok],
   // ERR_NO_RESULT: MetaApi does not list it as a success, and for OrderSend it literally means "result unknown".
-  // Reading the terminal costs one call; guessing wrong costs a duplicate or a lost order.
+  // Reading the terminal costs one call; guessing wrong costs a duplicate or a lost order. (The MetaApi adapter reads
+  // it as success for modifications only, where MT4 uses it for "values unchanged".)
   [1, unknown],
   [2, final],
   [3, final],

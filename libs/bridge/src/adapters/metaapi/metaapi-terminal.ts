@@ -75,6 +75,12 @@ export interface MetaApiTerminalOptions {
   readonly readRetry?: Partial<ReadRetryPolicy>;
   /** How far back `findByClientId` searches history by default. Default 24 h. */
   readonly historyLookbackMs?: number;
+  /**
+   * After a successful market order or close, read the position's deals to fill `fillPrice` and `filledVolume`
+   * (MetaApi's trade response carries neither). Costs one read; it is not counted in `brokerRoundTripMs`, and a
+   * failed read leaves the fields empty rather than failing the trade. Default false.
+   */
+  readonly confirmFills?: boolean;
   /** Wall clock (epoch ms), injectable for tests. */
   readonly now?: () => number;
 }
@@ -85,6 +91,8 @@ export function metaApiRegionUrl(region: string): string {
 }
 
 const HISTORY_PAGE = 1000;
+// Actions whose success means deals were executed at a price.
+const FILL_ACTIONS = new Set(['ORDER_TYPE_BUY', 'ORDER_TYPE_SELL', 'POSITION_CLOSE_ID', 'POSITION_PARTIAL']);
 // History queries end slightly in the future so a clock behind the server's cannot hide the newest trade.
 const HISTORY_SKEW_MS = 60_000;
 
@@ -119,7 +127,7 @@ export class MetaApiTerminal implements TradingTerminal {
 
   // ---- trades -------------------------------------------------------------------------------------------------
 
-  placeMarketOrder(r: MarketOrderRequest): Promise<TradeResult> {
+  async placeMarketOrder(r: MarketOrderRequest): Promise<TradeResult> {
     requireSymbol(r.symbol);
     requireVolume('volume', r.volume);
     return this.trade(r, {
@@ -130,7 +138,7 @@ export class MetaApiTerminal implements TradingTerminal {
     });
   }
 
-  placePendingOrder(r: PendingOrderRequest): Promise<TradeResult> {
+  async placePendingOrder(r: PendingOrderRequest): Promise<TradeResult> {
     requireSymbol(r.symbol);
     requireVolume('volume', r.volume);
     requirePrice('openPrice', r.openPrice);
@@ -149,7 +157,7 @@ export class MetaApiTerminal implements TradingTerminal {
     });
   }
 
-  modifyPosition(r: ModifyPositionRequest): Promise<TradeResult> {
+  async modifyPosition(r: ModifyPositionRequest): Promise<TradeResult> {
     requireId('positionId', r.positionId);
     optionalPrice('stopLoss', r.stopLoss);
     optionalPrice('takeProfit', r.takeProfit);
@@ -165,7 +173,7 @@ export class MetaApiTerminal implements TradingTerminal {
     });
   }
 
-  modifyOrder(r: ModifyOrderRequest): Promise<TradeResult> {
+  async modifyOrder(r: ModifyOrderRequest): Promise<TradeResult> {
     requireId('orderId', r.orderId);
     requirePrice('openPrice', r.openPrice);
     optionalPrice('stopLoss', r.stopLoss);
@@ -183,7 +191,7 @@ export class MetaApiTerminal implements TradingTerminal {
     });
   }
 
-  closePosition(r: ClosePositionRequest): Promise<TradeResult> {
+  async closePosition(r: ClosePositionRequest): Promise<TradeResult> {
     requireId('positionId', r.positionId);
     if (r.volume !== undefined) requireVolume('volume', r.volume);
     optionalSlippage(r.slippagePoints);
@@ -195,19 +203,19 @@ export class MetaApiTerminal implements TradingTerminal {
     });
   }
 
-  closeBy(r: CloseByRequest): Promise<TradeResult> {
+  async closeBy(r: CloseByRequest): Promise<TradeResult> {
     requireId('positionId', r.positionId);
     requireId('oppositePositionId', r.oppositePositionId);
     if (r.positionId === r.oppositePositionId) throw new BridgeValidationError('oppositePositionId', 'must differ from positionId');
     return this.trade(r, { actionType: 'POSITION_CLOSE_BY', positionId: r.positionId, closeByPositionId: r.oppositePositionId });
   }
 
-  closePositionsBySymbol(r: CloseBySymbolRequest): Promise<TradeResult> {
+  async closePositionsBySymbol(r: CloseBySymbolRequest): Promise<TradeResult> {
     requireSymbol(r.symbol);
     return this.trade(r, { actionType: 'POSITIONS_CLOSE_SYMBOL', symbol: r.symbol });
   }
 
-  cancelOrder(r: CancelOrderRequest): Promise<TradeResult> {
+  async cancelOrder(r: CancelOrderRequest): Promise<TradeResult> {
     requireId('orderId', r.orderId);
     return this.trade(r, { actionType: 'ORDER_CANCEL', orderId: r.orderId });
   }
@@ -322,13 +330,28 @@ export class MetaApiTerminal implements TradingTerminal {
     }
     const clientId = clientIdFor(common.intentId);
     const body = compact<MetatraderTradeJson>({ ...fields, clientId, comment: common.comment, magic: common.magic });
-    const ctx = { platform: this.options.platform, clientId, now: this.now() };
+    const ctx = { platform: this.options.platform, clientId, now: this.now(), actionType: fields.actionType };
     try {
       const answer = await exchange(this.dispatcher, this.origin, 'POST', `${this.base}/trade`, this.options.token, body, this.timeouts.tradeMs);
-      return tradeResultFromAnswer({ ...ctx, now: this.now() }, answer);
+      const result = tradeResultFromAnswer({ ...ctx, now: this.now() }, answer);
+      return this.options.confirmFills && FILL_ACTIONS.has(fields.actionType) ? await this.withFill(result) : result;
     } catch (error) {
       if (error instanceof TransportFailure) return tradeResultFromFailure(ctx, error);
       throw error;
+    }
+  }
+
+  /** Adds the volume-weighted price and total volume of the deals the result's order produced. */
+  private async withFill(result: TradeResult): Promise<TradeResult> {
+    if (result.status !== 'success' || !result.positionId || !result.orderId || result.fillPrice !== undefined) return result;
+    try {
+      const deals = (await this.getDealsByPosition(result.positionId)).filter((d) => d.orderId === result.orderId && d.price !== undefined && d.volume);
+      const volume = deals.reduce((v, d) => v + (d.volume ?? 0), 0);
+      if (volume <= 0) return result;
+      const price = deals.reduce((p, d) => p + (d.price ?? 0) * (d.volume ?? 0), 0) / volume;
+      return { ...result, fillPrice: price, filledVolume: Math.round(volume * 1e8) / 1e8 };
+    } catch {
+      return result;
     }
   }
 

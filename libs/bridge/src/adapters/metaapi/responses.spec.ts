@@ -26,6 +26,11 @@ describe('tradeResultFromAnswer', () => {
     });
   });
 
+  it('given an MT4 modification answered ERR_NO_RESULT, then success (nothing to change); after an order send, unknown', () => {
+    expect(tradeResultFromAnswer({ ...mt4, actionType: 'POSITION_MODIFY' }, answer(200, { numericCode: 1, stringCode: 'ERR_NO_RESULT' }))).toMatchObject({ status: 'success', code: 1 });
+    expect(tradeResultFromAnswer({ ...mt4, actionType: 'ORDER_TYPE_BUY' }, answer(200, { numericCode: 1, stringCode: 'ERR_NO_RESULT' }))).toMatchObject({ status: 'outcome_unknown' });
+  });
+
   it('given the older field names error/description, then they are read like numericCode/stringCode', () => {
     expect(tradeResultFromAnswer(mt5, answer(200, { error: 10004, description: 'TRADE_RETCODE_REQUOTE' }))).toMatchObject({ handling: 'retry_fresh_price', code: 10004 });
   });
@@ -57,7 +62,7 @@ describe('tradeResultFromAnswer', () => {
   });
 
   it('given HTTP 429 with recommendedRetryTime, then retry_backoff with the advised wait', () => {
-    const r = tradeResultFromAnswer(mt5, answer(429, { error: 'TooManyRequestsError', message: 'slow down', metadata: { recommendedRetryTime: '2026-01-05T10:00:02.500Z' } }, { 'retry-after': '9' }));
+    const r = tradeResultFromAnswer(mt5, answer(429, { error: 'TooManyRequestsError', message: 'slow down', metadata: { recommendedRetryTime: '2026-01-05T10:00:02.500Z' } }, { 'retry-after': '1' }));
     expect(r).toMatchObject({ status: 'rejected', handling: 'retry_backoff', codeId: 'BRIDGE_RATE_LIMITED', retryAfterMs: 2500 });
   });
 });
@@ -89,7 +94,8 @@ describe('classifyTransportError', () => {
 
 describe('retryAfterMs and toMetaApiError', () => {
   const now = Date.parse('2026-01-05T10:00:00Z');
-  it('prefers recommendedRetryTime, then Retry-After seconds, then an HTTP date', () => {
+  it('takes the longer of recommendedRetryTime and Retry-After (seconds or an HTTP date)', () => {
+    expect(retryAfterMs({ headers: { 'retry-after': '9' }, body: { metadata: { recommendedRetryTime: '2026-01-05T10:00:02Z' } } }, now)).toBe(9000);
     expect(retryAfterMs({ headers: { 'retry-after': '3' }, body: {} }, now)).toBe(3000);
     expect(retryAfterMs({ headers: { 'retry-after': 'Mon, 05 Jan 2026 10:00:04 GMT' }, body: {} }, now)).toBe(4000);
     expect(retryAfterMs({ headers: {}, body: { metadata: { recommendedRetryTime: '2026-01-05T09:59:00Z' } } }, now)).toBe(0);

@@ -36,24 +36,26 @@ function header(headers: HttpAnswer['headers'], name: string): string | undefine
 }
 
 /**
- * How long a 429 asks us to wait: `metadata.recommendedRetryTime` (the one field every MetaApi variant carries),
- * else the `Retry-After` header (seconds or an HTTP date). Undefined when neither is readable.
+ * How long a 429 asks us to wait: the longer of `metadata.recommendedRetryTime` (the one field every MetaApi variant
+ * carries) and the `Retry-After` header (seconds or an HTTP date). Undefined when neither is readable.
  */
 export function retryAfterMs(answer: Pick<HttpAnswer, 'headers' | 'body'>, now: number): number | undefined {
+  const advice: number[] = [];
   const metadata = asObject(asObject(answer.body)?.metadata);
   const recommended = metadata?.recommendedRetryTime;
   if (typeof recommended === 'string') {
     const at = Date.parse(recommended);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
+    if (!Number.isNaN(at)) advice.push(Math.max(0, at - now));
   }
   const retryAfter = header(answer.headers, 'retry-after');
   if (retryAfter !== undefined) {
     const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
     const at = Date.parse(retryAfter);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
+    if (retryAfter.trim() !== '' && Number.isFinite(seconds)) advice.push(Math.max(0, seconds * 1000));
+    else if (!Number.isNaN(at)) advice.push(Math.max(0, at - now));
   }
-  return undefined;
+  // When both are given, the longer wait wins: it also absorbs a clock that runs behind the server's.
+  return advice.length === 0 ? undefined : Math.max(...advice);
 }
 
 /** Turns a non-2xx answer with MetaApi's `{id, error, message, details, metadata}` body into a typed error. */
@@ -87,10 +89,19 @@ export interface TradeContext {
   readonly platform: AccountPlatform;
   readonly clientId: string;
   readonly now: number;
+  /** MetaApi actionType of the request, when known. */
+  readonly actionType?: string;
 }
 
+const MODIFY_ACTIONS = new Set(['POSITION_MODIFY', 'ORDER_MODIFY']);
+
 function fromCode(ctx: TradeContext, code: number, stringCode: string | undefined, message: string | undefined, rttMs: number, extra: Partial<TradeResult> = {}): TradeResult {
-  const c = classifyTradeCode(ctx.platform, code, stringCode);
+  let c = classifyTradeCode(ctx.platform, code, stringCode);
+  // MT4's OrderModify answers ERR_NO_RESULT (1) when the values are already set: the MT4 twin of 10025 NO_CHANGES.
+  // Only for modifications; after OrderSend the same code means the result is unknown (the table's class).
+  if (ctx.platform === 'mt4' && code === 1 && ctx.actionType !== undefined && MODIFY_ACTIONS.has(ctx.actionType)) {
+    c = { ...c, handling: 'success' };
+  }
   return {
     status: statusOf(c),
     handling: c.handling,
