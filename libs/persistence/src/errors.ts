@@ -2,6 +2,8 @@
 export const PG_UNIQUE_VIOLATION = '23505';
 /** SQLSTATE raised by CREATE DATABASE when the database already exists. */
 export const PG_DUPLICATE_DATABASE = '42P04';
+/** SQLSTATE raised when connecting to a database that does not exist. */
+export const PG_INVALID_CATALOG_NAME = '3D000';
 /** SQLSTATE raised when a serializable transaction must be retried. */
 export const PG_SERIALIZATION_FAILURE = '40001';
 /** SQLSTATE raised when the lock_timeout expires. */

@@ -23,7 +23,10 @@ let initialised: string | undefined;
 export function initMetrics(options: MetricsOptions): Registry {
   if (initialised === options.serviceName) return register;
   if (initialised !== undefined) {
-    throw new Error(`metrics were already initialised for service "${initialised}", not "${options.serviceName}"`);
+    throw new Error(
+      `the process-wide metrics registry is already labelled service="${initialised}"; ` +
+        `give "${options.serviceName}" its own registry (createMetricsRegistry) when several services share a process`,
+    );
   }
   configure(register, options);
   initialised = options.serviceName;
