@@ -8,6 +8,7 @@
 //   burst: all messages published at once, as fast as the producer takes them (throughput; latency includes queueing);
 //   paced: messages published at a fixed rate below saturation (the one-hop latency a single event sees).
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Registry } from 'prom-client';
 import { jsonCodec } from '../src/codec';
@@ -118,7 +119,7 @@ function report(results: PhaseResult[]): void {
     benchmark: 'kafka-one-hop',
     description: 'EventProducer (idempotent, acks=all, JSON codec) -> broker -> ConsumerRunner handler, one process',
     measuredAt: new Date().toISOString(),
-    machine: { cpus: require('node:os').cpus().length, node: process.version },
+    machine: { cpus: os.cpus().length, node: process.version, loadAverage1m: round(os.loadavg()[0]!) },
     brokers,
     partitions,
     results,

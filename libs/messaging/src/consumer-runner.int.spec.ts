@@ -157,6 +157,36 @@ describe('ConsumerRunner on a real broker', () => {
     expect(new Set([...first, ...second]).size).toBe(total);
   });
 
+  it('loses nothing when a second consumer joins mid-stream and partitions move (rebalance)', async () => {
+    const topic = uniqueName('rebalance');
+    const groupId = uniqueName('g');
+    await createTopics(kafka, [{ topic, partitions: 4 }]);
+    const total = 400;
+    const handledBy = { a: new Set<number>(), b: new Set<number>() };
+    const handler = (who: 'a' | 'b') => async (event: ConsumedEvent) => {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      handledBy[who].add(event.value.seq);
+    };
+    const a = runner({ groupId, topics: [topic], handler: handler('a') });
+    await a.start();
+    let b: ConsumerRunner | undefined;
+    for (let seq = 0; seq < total; seq += 1) {
+      await producer.publish(topic, `acc-${seq % 20}`, { seq });
+      if (seq === total / 4) {
+        b = runner({ groupId, topics: [topic], handler: handler('b') });
+        void b.start();
+      }
+    }
+    const handled = () => new Set([...handledBy.a, ...handledBy.b]);
+    await waitFor(() => handled().size === total, 60_000, 'every message handled');
+    expect(handledBy.a.size).toBeGreaterThan(0);
+    expect(handledBy.b.size).toBeGreaterThan(0);
+    // once both have drained and committed, the group has committed the whole topic
+    await Promise.all([a.stop(), b!.stop()]);
+    const committed = await committedOffsets(kafka, groupId, topic);
+    expect(committed).toEqual(await endOffsets(kafka, topic));
+  });
+
   it('redelivers uncommitted messages to a new consumer after the first one is SIGKILLed mid-batch', async () => {
     const topic = uniqueName('crash');
     const groupId = uniqueName('g');
