@@ -1,0 +1,82 @@
+import { ensureTopics, topicDefinitions, type TopicAdmin } from './topic-admin';
+import { TOPIC_NAMES } from './topics';
+
+/** A hand-written admin that remembers topics, optionally racing with another creator. */
+class FakeAdmin implements TopicAdmin {
+  readonly topics = new Set<string>();
+  readonly created: string[][] = [];
+  raceWith: string[] = [];
+
+  async listTopics(): Promise<string[]> {
+    return [...this.topics];
+  }
+
+  async createTopics(options: { topics: { topic: string }[] }): Promise<boolean> {
+    if (this.raceWith.length > 0) {
+      this.raceWith.forEach((t) => this.topics.add(t));
+      this.raceWith = [];
+      options.topics.forEach((t) => this.topics.add(t.topic));
+      throw new Error('Topic with this name already exists');
+    }
+    this.created.push(options.topics.map((t) => t.topic));
+    options.topics.forEach((t) => this.topics.add(t.topic));
+    return true;
+  }
+}
+
+describe('ensureTopics', () => {
+  it('creates every topic and its DLQ with the registry settings', () => {
+    const defs = topicDefinitions();
+    expect(defs).toHaveLength(TOPIC_NAMES.length * 2);
+    expect(defs.find((d) => d.topic === 'account.config')).toEqual({
+      topic: 'account.config',
+      numPartitions: 12,
+      replicationFactor: 1,
+      configEntries: [
+        { name: 'cleanup.policy', value: 'compact' },
+        { name: 'retention.ms', value: '-1' },
+        { name: 'delete.retention.ms', value: '86400000' },
+      ],
+    });
+    expect(defs.find((d) => d.topic === 'risk.approved.dlq')?.numPartitions).toBe(3);
+  });
+
+  it('applies prefix, replication, min.insync.replicas and a partition override', () => {
+    const [def] = topicDefinitions(['signal.generated'], {
+      prefix: 'x.',
+      replicationFactor: 3,
+      minInsyncReplicas: 2,
+      partitions: 1,
+      includeDlq: false,
+    });
+    expect(def).toEqual({
+      topic: 'x.signal.generated',
+      numPartitions: 1,
+      replicationFactor: 3,
+      configEntries: [
+        { name: 'cleanup.policy', value: 'delete' },
+        { name: 'retention.ms', value: '604800000' },
+        { name: 'min.insync.replicas', value: '2' },
+      ],
+    });
+  });
+
+  it('creates only what is missing and nothing the second time', async () => {
+    const admin = new FakeAdmin();
+    admin.topics.add('signal.generated');
+    const created = await ensureTopics(admin, ['signal.generated', 'risk.approved']);
+    expect(created).toEqual(['signal.generated.dlq', 'risk.approved', 'risk.approved.dlq']);
+    expect(await ensureTopics(admin, ['signal.generated', 'risk.approved'])).toEqual([]);
+    expect(admin.created).toHaveLength(1);
+  });
+
+  it('tolerates another process creating the same topics at the same time', async () => {
+    const admin = new FakeAdmin();
+    admin.raceWith = ['risk.approved'];
+    await expect(ensureTopics(admin, ['risk.approved'])).resolves.toEqual(['risk.approved', 'risk.approved.dlq']);
+  });
+
+  it('refuses an unknown topic, naming it', () => {
+    expect(() => topicDefinitions(['nope' as never])).toThrow(/unknown topic "nope"/);
+  });
+});
