@@ -167,6 +167,12 @@ async function status(profileName = 'dev') {
   };
 }
 
+/** Services of `profileName` that this checkout started and that still run. */
+function ownedServices(profileName = 'dev') {
+  const paths = profilePaths(getProfile(profileName));
+  return SERVICES.filter((service) => runningPid(pidFileOf(paths, service)) !== undefined);
+}
+
 /** Environment variables that point clients at the stack of `profileName`. */
 function envFor(profileName = 'test', env = process.env) {
   const profile = getProfile(profileName);
@@ -174,4 +180,4 @@ function envFor(profileName = 'test', env = process.env) {
   return { KAFKA_BROKERS: ep.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: ep.schemaRegistryUrl, DATABASE_URL: databaseUrl(profile, env) };
 }
 
-module.exports = { up, down, reset, status, envFor, logFileOf: (profileName, service) => logFileOf(profilePaths(getProfile(profileName)), service), DevstackError };
+module.exports = { up, down, reset, status, envFor, ownedServices, logFileOf: (profileName, service) => logFileOf(profilePaths(getProfile(profileName)), service), DevstackError };

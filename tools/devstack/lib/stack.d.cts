@@ -43,4 +43,5 @@ export declare function down(profile?: ProfileName, options?: LogOption & { time
 export declare function reset(profile?: ProfileName, options?: LogOption): Promise<void>;
 export declare function status(profile?: ProfileName): Promise<StatusResult>;
 export declare function envFor(profile?: ProfileName, env?: NodeJS.ProcessEnv): { KAFKA_BROKERS: string; SCHEMA_REGISTRY_URL: string; DATABASE_URL: string };
+export declare function ownedServices(profile?: ProfileName): ServiceName[];
 export declare function logFileOf(profile: ProfileName, service: ServiceName): string;

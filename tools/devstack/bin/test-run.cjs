@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+// `npm test` (through tools/bootstrap.cjs): typecheck, lint, the devstack test profile, every Jest project, then a
+// closing line `tests: N passed, N failed, N skipped` that CI reads. Exits non-zero when any step failed.
+//
+// Env: TRADEBRIDGE_KEEP_STACK=1 leaves the test stack running afterwards; TRADEBRIDGE_INFRA=external|testcontainers
+// skips the devstack (see tools/devstack/README.md); TRADEBRIDGE_TEST_TIMEOUT_MIN caps the Jest run (default 80).
+// Extra arguments are passed to Jest (e.g. `npm test -- libs/messaging`).
+'use strict';
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const stack = require('../lib/stack.cjs');
+const { repoRoot, getProfile, profilePaths } = require('../lib/profiles.cjs');
+
+process.removeAllListeners('warning'); // see devstack.cjs: kafkajs' TimeoutNegativeWarning on Node 24
+process.on('warning', (w) => {
+  if (w.name !== 'TimeoutNegativeWarning') console.error(`${w.name}: ${w.message}`);
+});
+
+const bin = (name) => path.join(repoRoot, 'node_modules', '.bin', name);
+const say = (msg) => console.log(`\n[test] ${msg}`);
+
+/** Runs a command in the repo root with inherited output; resolves to its exit code (killed after `timeoutMs`). */
+function run(command, args, { env = process.env, timeoutMs } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'], env, detached: true });
+    let timer;
+    if (timeoutMs) {
+      timer = setTimeout(() => {
+        console.error(`[test] ${path.basename(command)} still running after ${Math.round(timeoutMs / 60000)} min: stopping it`);
+        try {
+          process.kill(-child.pid, 'SIGTERM');
+          setTimeout(() => {
+            try {
+              process.kill(-child.pid, 'SIGKILL');
+            } catch {
+              /* gone */
+            }
+          }, 15_000).unref();
+        } catch {
+          /* gone */
+        }
+      }, timeoutMs);
+    }
+    child.on('error', (err) => {
+      console.error(`[test] could not run ${command}: ${err.message}`);
+      resolve(127);
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve(code ?? (signal ? 128 : 1));
+    });
+  });
+}
+
+function seconds(since) {
+  return `${((Date.now() - since) / 1000).toFixed(0)} s`;
+}
+
+async function main() {
+  const jestArgs = process.argv.slice(2);
+  const failures = [];
+  const t0 = Date.now();
+
+  let t = Date.now();
+  say('typecheck (tsc -b tsconfig.build.json && tsc -p tsconfig.spec.json)');
+  if ((await run('npm', ['run', '-s', 'typecheck'])) !== 0) failures.push('typecheck');
+  say(`typecheck ${failures.includes('typecheck') ? 'FAILED' : 'ok'} in ${seconds(t)}`);
+
+  t = Date.now();
+  say('lint (eslint .)');
+  if ((await run(bin('eslint'), ['.'])) !== 0) failures.push('lint');
+  say(`lint ${failures.includes('lint') ? 'FAILED' : 'ok'} in ${seconds(t)}`);
+
+  const mode = process.env.TRADEBRIDGE_INFRA || 'process';
+  const env = { ...process.env };
+  let ranBefore = [];
+  let stackOk = true;
+  if (mode === 'process') {
+    t = Date.now();
+    ranBefore = stack.ownedServices('test');
+    say('test stack (Kafka 127.0.0.1:19092, registry :18081, PostgreSQL)');
+    try {
+      const r = await stack.up('test', { log: (line) => console.log(`[devstack] ${line}`) });
+      Object.assign(env, stack.envFor('test'), { TRADEBRIDGE_DEVSTACK_READY: 'process' });
+      say(`test stack ready in ${seconds(t)} (${r.started.length ? `started ${r.started.join(', ')}` : 'already running'})`);
+    } catch (err) {
+      stackOk = false;
+      failures.push('stack');
+      console.error(`[devstack] ${err.message}`);
+      env.TRADEBRIDGE_DEVSTACK_READY = 'process'; // let the unit tests run; integration tests fail on their own
+      say('the test stack did not come up: integration tests will fail');
+    }
+  } else {
+    say(`TRADEBRIDGE_INFRA=${mode}: the Jest global setup provides the infrastructure`);
+  }
+
+  const resultsFile = path.join(profilePaths(getProfile('test')).dir, 'jest-results.json');
+  fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
+  fs.rmSync(resultsFile, { force: true });
+  t = Date.now();
+  say(`jest (all projects, maxWorkers 2)${stackOk ? '' : ' without a working stack'}`);
+  const timeoutMin = Number(process.env.TRADEBRIDGE_TEST_TIMEOUT_MIN || 80);
+  const jestCode = await run(
+    bin('jest'),
+    [
+      '-c', path.join(repoRoot, 'jest.config.js'),
+      '--maxWorkers=2',
+      // Jest 29 ignores `testTimeout` inside project configs (jest.preset.js), so the whole-workspace run sets it here.
+      '--testTimeout=60000',
+      '--json', `--outputFile=${resultsFile}`,
+      '--forceExit', // a leaked handle in one suite must not hang CI
+      ...(process.env.CI ? ['--ci'] : []),
+      ...jestArgs,
+    ],
+    { env, timeoutMs: timeoutMin * 60_000 },
+  );
+  if (jestCode !== 0) failures.push('jest');
+  say(`jest ${jestCode === 0 ? 'ok' : `FAILED (exit ${jestCode})`} in ${seconds(t)}`);
+
+  // Stop the stack only when this run started it: other runs (developers, other checkouts' Jest) may share it.
+  if (mode === 'process') {
+    if (ranBefore.length > 0) say('leaving the test stack running (it was running before this run)');
+    else if (process.env.TRADEBRIDGE_KEEP_STACK === '1') say('leaving the test stack running (TRADEBRIDGE_KEEP_STACK=1)');
+    else {
+      say('stopping the test stack (TRADEBRIDGE_KEEP_STACK=1 keeps it)');
+      await stack.down('test', { log: (line) => console.log(`[devstack] ${line}`) }).catch((err) => console.error(`[devstack] ${err.message}`));
+    }
+  }
+
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  try {
+    const r = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+    passed = r.numPassedTests;
+    skipped = r.numPendingTests + (r.numTodoTests ?? 0);
+    // A suite that cannot even load has no failed tests of its own; count it as one failure so it is never hidden.
+    failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
+    if (!r.success && failed === 0 && jestCode !== 0) failed = 1;
+  } catch (err) {
+    console.error(`[test] no Jest results in ${resultsFile} (${err.message})`);
+    failed = 1;
+  }
+  say(`done in ${seconds(t0)}${failures.length ? `; failed steps: ${failures.join(', ')}` : ''}`);
+  console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  return failures.length === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    console.log('tests: 0 passed, 1 failed');
+    process.exit(1);
+  },
+);
