@@ -45,12 +45,13 @@ function faultPathOf(rest: string[]): FaultPath | undefined {
  * Applies the network-level part of a fault (429, 401, 500, dropped connection). Returns true when the request
  * has been answered (or killed) and must not be processed.
  */
-function networkFault(ctx: SimContext, fault: ActiveFault | undefined, req: IncomingMessage, res: ServerResponse): boolean {
+function networkFault(fault: ActiveFault | undefined, req: IncomingMessage, res: ServerResponse): boolean {
   if (!fault) return false;
   switch (fault.kind) {
     case 'rate-limit': {
       const seconds = fault.retryAfterSeconds ?? 1;
-      const retryAt = new Date(ctx.clock.now() + seconds * 1000).toISOString();
+      // Wall-clock time: clients schedule their retry with it, whatever the simulated market time is.
+      const retryAt = new Date(Date.now() + seconds * 1000).toISOString();
       sendError(res, 'TooManyRequestsError', 'The API allows 1 requests per 1 seconds per account. Try again later', {
         headers: { 'retry-after': String(Math.ceil(seconds)) },
         metadata: { periodInMinutes: 1, requestsPerPeriodAllowed: 60, recommendedRetryTime: retryAt, type: 'LIMIT_REQUEST_RATE_PER_ACCOUNT' },
@@ -100,7 +101,7 @@ export async function handleAccountRoute(
   if (method !== 'GET') return sendError(res, 'NotFoundError', `Path not found: ${method} ${req.url}`);
   const decision = sim.faults.select(path, undefined, ctx.engine.faultRng);
   if (decision.latencyMs > 0) await sleep(decision.latencyMs);
-  if (networkFault(ctx, decision.fault, req, res)) return;
+  if (networkFault(decision.fault, req, res)) return;
   ctx.clock.sync();
   const answer = (status: number, body: unknown, message?: string): void => {
     if (status === 404) return sendError(res, 'NotFoundError', message ?? 'Not found');
@@ -206,7 +207,7 @@ async function handleTrade(ctx: SimContext, sim: SimAccount, body: unknown, req:
   if (typeof b.comment === 'string') entry.comment = b.comment;
   if (fault) entry.fault = fault.kind;
 
-  if (networkFault(ctx, fault, req, res)) {
+  if (networkFault(fault, req, res)) {
     if (fault!.kind === 'disconnect') entry.responseDelivered = false;
     engine.ledger.add(entry);
     return;
