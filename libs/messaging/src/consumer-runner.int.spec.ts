@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { testInfra } from '@tradebridge/devstack';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { jsonCodec } from './codec';
@@ -194,7 +195,7 @@ describe('ConsumerRunner on a real broker', () => {
     const total = 40;
     for (let seq = 0; seq < total; seq += 1) await producer.publish(topic, `acc-${seq % 10}`, { seq });
 
-    const child = spawnChild({ CHILD_TOPIC: topic, CHILD_GROUP: groupId, CHILD_HANDLER_MS: '150' });
+    const child = spawnChild({ CHILD_BROKERS: testInfra().kafkaBrokers.join(','), CHILD_TOPIC: topic, CHILD_GROUP: groupId, CHILD_HANDLER_MS: '150' });
     const started = new Map<string, number>();
     const done = new Map<string, number>();
     const lines = createInterface({ input: child.stdout! });

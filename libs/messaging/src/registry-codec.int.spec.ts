@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createEventCodec, ensureTopics, unframe, type OrderIntentApproved } from '@tradebridge/contracts';
+import { testInfra } from '@tradebridge/devstack';
 import { Registry } from 'prom-client';
 import { ConsumerRunner, type ConsumedEvent } from './consumer-runner';
 import { silentLogger } from './logger';
@@ -10,7 +11,7 @@ import { readRaw, testKafka, uniqueName } from './test-support/kafka-int';
 
 // A registered protobuf event through the real broker and the real schema registry, with the contracts' codec.
 
-const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:18081/apis/ccompat/v7';
+const registryUrl = testInfra().schemaRegistryUrl;
 const fixture: OrderIntentApproved = JSON.parse(
   readFileSync(path.resolve(__dirname, '../../contracts/fixtures/risk.approved/v1.json'), 'utf8'),
 );

@@ -2,9 +2,10 @@
 // so the parent can SIGKILL it while handlers are in flight.
 import { ConsumerRunner } from '../consumer-runner';
 import { jsonCodec } from '../codec';
+import { createKafkaClient } from '../kafka-client';
 import { silentLogger } from '../logger';
-import { testKafka } from './kafka-int';
 
+const brokers = process.env.CHILD_BROKERS!.split(',');
 const topic = process.env.CHILD_TOPIC!;
 const groupId = process.env.CHILD_GROUP!;
 const handlerMs = Number(process.env.CHILD_HANDLER_MS ?? '100');
@@ -12,7 +13,7 @@ const handlerMs = Number(process.env.CHILD_HANDLER_MS ?? '100');
 const report = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
 
 const runner = new ConsumerRunner({
-  kafka: testKafka('messaging-crash-child'),
+  kafka: createKafkaClient({ brokers, clientId: 'messaging-crash-child', logger: silentLogger }),
   groupId,
   topics: [topic],
   codec: jsonCodec,

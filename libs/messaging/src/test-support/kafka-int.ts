@@ -1,21 +1,13 @@
-import { randomUUID } from 'node:crypto';
+import { testInfra, uniqueName } from '@tradebridge/devstack';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { createKafkaClient } from '../kafka-client';
 import { silentLogger } from '../logger';
 
-/** Brokers of the test stack (KAFKA_BROKERS, default the devstack test profile). */
-export function testBrokers(): string[] {
-  return (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',').map((b) => b.trim());
-}
+export { uniqueName };
 
-/** A kafkajs client for tests against the test stack. */
+/** A kafkajs client for tests against the test stack (the Jest global setup of tools/devstack starts it). */
 export function testKafka(clientId = 'messaging-int'): Kafka {
-  return createKafkaClient({ brokers: testBrokers(), clientId, logger: silentLogger });
-}
-
-/** A name no other suite or run uses. */
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${randomUUID().slice(0, 8)}`;
+  return createKafkaClient({ brokers: testInfra().kafkaBrokers, clientId, logger: silentLogger });
 }
 
 /** Creates fresh topics and their `.dlq` companions (auto-creation is off on the broker). */
