@@ -24,7 +24,7 @@ function topLevelBlocks(source: string): Map<string, string> {
 
 describe('contract files', () => {
   it('has exactly one file per topic, named after it', () => {
-    expect(files.map((f) => f.name).sort()).toEqual(TOPIC_NAMES.map((t) => `${t}.proto`).sort());
+    expect(files.map((f) => f.name).sort()).toEqual(TOPIC_NAMES.map((t) => `${t.replace(/\./g, '_')}.proto`).sort());
   });
 
   it.each(files.map((f) => [f.name, f] as const))('%s is self-contained (no imports) and proto3', (_n, file) => {

@@ -23,7 +23,7 @@ export interface TopicSpec {
   readonly valueType: string;
   /** Short message name of the value (the TypeScript type name). */
   readonly messageName: string;
-  /** File under libs/contracts/proto holding the value schema. */
+  /** File under libs/contracts/proto holding the value schema: the topic name with `_` for `.`, e.g. risk_approved.proto. */
   readonly protoFile: string;
   /** Services that publish on the topic. */
   readonly producers: readonly string[];
@@ -37,12 +37,13 @@ export interface TopicSpec {
   readonly dlq: string;
 }
 
-function topic(spec: Omit<TopicSpec, 'dlq' | 'protoFile' | 'valueType'> & { package?: never }): TopicSpec {
-  const pkg = `tradebridge.events.${spec.name.replace(/\./g, '_')}.v1`;
+function topic(spec: Omit<TopicSpec, 'dlq' | 'protoFile' | 'valueType'>): TopicSpec {
+  const base = spec.name.replace(/\./g, '_');
+  const pkg = `tradebridge.events.${base}.v1`;
   return Object.freeze({
     ...spec,
     valueType: `${pkg}.${spec.messageName}`,
-    protoFile: `${spec.name}.proto`,
+    protoFile: `${base}.proto`,
     dlq: `${spec.name}${DLQ_SUFFIX}`,
   });
 }

@@ -20,8 +20,8 @@ const GUARANTEES = `
 Every event is a protobuf message in the Confluent wire format: magic byte 0, the 4-byte big-endian schema id,
 the message-index array (a single 0 byte: the value type is the first message of its file), then the protobuf
 payload. Value schemas are registered under the subject \`<topic>-value\` (TopicNameStrategy) with BACKWARD
-compatibility; each topic's schema is one self-contained .proto file (libs/contracts/proto/<topic>.proto, no
-imports). Keys are plain UTF-8 strings (no registry framing).
+compatibility; each topic's schema is one self-contained .proto file without imports
+(libs/contracts/proto/<topic with _ for .>.proto). Keys are plain UTF-8 strings (no registry framing).
 
 Guarantees:
 - Ordering: per key only. Every topic is keyed so that what must stay in order shares a key (a signal source for

@@ -40,7 +40,7 @@ export function parseProto(file: ProtoFile): { root: protobuf.Root; pkg: string;
   return { root: parsed.root, pkg, nested: ns.nestedArray };
 }
 
-/** Module name of a contract file's generated TypeScript, e.g. signal.generated.proto -> signal_generated. */
+/** Module name of a contract file's generated TypeScript, e.g. signal_generated.proto -> signal_generated. */
 export function moduleNameOf(protoFileName: string): string {
   return protoFileName.replace(/\.proto$/, '').replace(/\./g, '_');
 }
