@@ -98,7 +98,8 @@ export class Harness {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const offsets = await admin.fetchTopicOffsets(this.topic);
+      // Right after topic creation a partition may briefly have no leader; ask again until the broker answers.
+      const offsets = await waitFor(() => admin.fetchTopicOffsets(this.topic), { timeoutMs: 15_000, message: 'topic offsets' });
       return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
     } finally {
       await admin.disconnect();

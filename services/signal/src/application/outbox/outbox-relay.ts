@@ -70,25 +70,34 @@ export class OutboxRelay implements OutboxWaker {
   /** Publishes one batch; returns how many events it published. */
   async relayOnce(): Promise<number> {
     const { db, publisher, batchSize } = this.options;
-    let locked: PendingEvent[] = [];
+    let acked: PendingEvent[] = [];
+    let failed: PendingEvent[] = [];
+    let firstError: unknown = null;
     let ackedAtUs = 0;
     try {
-      const count = await db.transaction().execute(async (trx) => {
-        if (!(await tryRelayLock(trx))) return 0;
-        locked = await lockPendingEvents(trx, batchSize);
-        if (locked.length === 0) return 0;
-        await Promise.all(locked.map((e) => publisher.publish(e.topic, e.key, e.payload as object, { 'event-id': e.eventId })));
+      await db.transaction().execute(async (trx) => {
+        if (!(await tryRelayLock(trx))) return;
+        const locked = await lockPendingEvents(trx, batchSize);
+        if (locked.length === 0) return;
+        const results = await Promise.allSettled(locked.map((e) => publisher.publish(e.topic, e.key, e.payload as object, { 'event-id': e.eventId })));
         ackedAtUs = nowMicros();
-        await markPublished(trx, locked, isoFromEpochMicros(ackedAtUs));
-        return locked.length;
+        acked = locked.filter((_, i) => results[i]?.status === 'fulfilled');
+        failed = locked.filter((_, i) => results[i]?.status === 'rejected');
+        firstError = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason ?? null;
+        // Only what the broker acknowledged is marked; the rest stays pending and is retried.
+        await markPublished(trx, acked, isoFromEpochMicros(ackedAtUs));
       });
-      if (count > 0) this.options.onPublished?.(locked, ackedAtUs);
-      return count;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      await recordPublishFailure(db, locked.map((e) => e.outboxId), message).catch(() => undefined);
+      // The marks were not committed: everything locked is retried (what was acked comes again, same event id).
+      await recordPublishFailure(db, [...acked, ...failed].map((e) => e.outboxId), errorText(error)).catch(() => undefined);
       throw error;
     }
+    if (acked.length > 0) this.options.onPublished?.(acked, ackedAtUs);
+    if (failed.length > 0) {
+      await recordPublishFailure(db, failed.map((e) => e.outboxId), errorText(firstError)).catch(() => undefined);
+      throw firstError instanceof Error ? firstError : new Error(errorText(firstError));
+    }
+    return acked.length;
   }
 
   private async run(): Promise<void> {
@@ -124,4 +133,8 @@ export class OutboxRelay implements OutboxWaker {
       if (this.stopped || (wakeable && this.woken)) done();
     });
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
