@@ -2,7 +2,7 @@ import type { AccountInput } from '../domain/account-spec';
 import type { FaultSpec } from '../domain/faults';
 import type { LedgerEntry, LedgerFilter } from '../domain/ledger';
 import type { TriggerEvent } from '../domain/triggers';
-import type { AccountConfig, SymbolSpec } from '../domain/types';
+import type { AccountConfig, SymbolSpec, TradeResponse } from '../domain/types';
 
 /** An account as the admin API shows it: settings plus current numbers. */
 export interface AccountView extends AccountConfig {
@@ -153,6 +153,24 @@ export class SimAdminClient {
 
   async injectFault(accountId: string, fault: FaultSpec): Promise<string> {
     return (await this.call<{ faultId: string }>('POST', `/accounts/${encodeURIComponent(accountId)}/faults`, fault)).faultId;
+  }
+
+  /** Installs the same fault on many accounts (default: all existing accounts); returns the fault id per account. */
+  async injectFaultEverywhere(fault: FaultSpec, accounts?: string[]): Promise<Record<string, string>> {
+    return (await this.call<{ faultIds: Record<string, string> }>('POST', '/faults', accounts ? { ...fault, accounts } : fault)).faultIds;
+  }
+
+  /** Removes every fault of every account. */
+  async clearAllFaults(): Promise<number> {
+    return (await this.call<{ cleared: number }>('DELETE', '/faults')).cleared;
+  }
+
+  /**
+   * Executes a trade as a person at the terminal would (reasons *_CLIENT; ledger source "terminal"), for example to
+   * open a position the platform did not send.
+   */
+  manualTrade(accountId: string, trade: Record<string, unknown>): Promise<TradeResponse> {
+    return this.call('POST', `/accounts/${encodeURIComponent(accountId)}/trade`, trade);
   }
 
   async listFaults(accountId: string): Promise<FaultView[]> {

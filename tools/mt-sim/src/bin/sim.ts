@@ -46,7 +46,7 @@ export function demoAccounts(count: number, token: string): AccountInput[] {
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   if (flags.help) {
-    console.log('usage: sim [--accounts N] [--port P] [--host H] [--seed S] [--clock real|manual] [--tick-ms MS] [--start-time ISO] [--admin-token T] [--token T]');
+    console.log('usage: sim [--accounts N] [--port P] [--host H] [--seed S] [--clock real|manual] [--tick-ms MS] [--start-time ISO] [--latency-ms MS] [--admin-token T] [--token T]');
     return;
   }
   const env = process.env;
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
   const seed = intSetting('seed', flags.seed ?? env.SIM_SEED, 42, errors);
   const count = intSetting('accounts', flags.accounts ?? env.SIM_ACCOUNTS, 10, errors);
   const tickMs = intSetting('tick-ms', flags['tick-ms'] ?? env.SIM_TICK_MS, 250, errors);
+  const latencyMs = intSetting('latency-ms', flags['latency-ms'] ?? env.SIM_LATENCY_MS, 0, errors);
   const clock = flags.clock ?? env.SIM_CLOCK ?? 'real';
   if (clock !== 'real' && clock !== 'manual') errors.push(`clock must be real or manual (got ${JSON.stringify(clock)})`);
   if (tickMs === 0) errors.push('tick-ms must be positive');
@@ -75,10 +76,11 @@ async function main(): Promise<void> {
     ...(startTime !== undefined ? { startTime } : {}),
     ...(adminToken !== undefined ? { adminToken } : {}),
   });
+  if (latencyMs > 0) for (const a of sim.accounts) sim.engine.get(a.id)!.faults.add({ kind: 'latency', ms: latencyMs });
   for (const a of sim.accounts) {
     console.log(JSON.stringify({ id: a.id, token: a.token, platform: a.platform, marginMode: a.marginMode, currency: a.currency, balance: a.balance, leverage: a.leverage }));
   }
-  console.log(`mt-sim listening on ${sim.url} (seed ${seed}, ${clock} clock, ${count} accounts)`);
+  console.log(`mt-sim listening on ${sim.url} (seed ${seed}, ${clock} clock, ${count} accounts, ${latencyMs} ms latency)`);
   const stop = (): void => {
     void sim.close().then(() => process.exit(0));
   };

@@ -259,7 +259,7 @@ export class Account {
       realizedProfit: 0,
       realizedSwap: 0,
       realizedCommission: commission,
-      reason: 'POSITION_REASON_EXPERT',
+      reason: meta.reason === 'DEAL_REASON_CLIENT' ? 'POSITION_REASON_CLIENT' : 'POSITION_REASON_EXPERT',
     };
     if (meta.stopLoss !== undefined) position.stopLoss = meta.stopLoss;
     if (meta.takeProfit !== undefined) position.takeProfit = meta.takeProfit;

@@ -7,7 +7,7 @@ import { Market } from './market';
 import { createRng, hashSeed, Rng } from './random';
 import { DEFAULT_SYMBOLS } from './symbols';
 import { brokerDayStart, DAY_MS } from './time';
-import { executeTrade, TradeOutcome } from './trading';
+import { executeTrade, TradeContext, TradeOutcome } from './trading';
 import { expireOrders, rollover, stopOut, triggerOrders, triggerStops, TriggerEvent } from './triggers';
 import type { SymbolSpec, TradeRequest, TradeResponse } from './types';
 
@@ -91,8 +91,10 @@ export class Engine {
   }
 
   /** Executes one validated trade request on an account at the current market time. */
-  trade(account: Account, req: TradeRequest, fillFraction?: number): TradeResult {
-    const ctx = { now: this.now, market: this.market, rng: this.tradeRng, ...(fillFraction !== undefined ? { fillFraction } : {}) };
+  trade(account: Account, req: TradeRequest, options: { fillFraction?: number; origin?: 'expert' | 'client' } = {}): TradeResult {
+    const ctx: TradeContext = { now: this.now, market: this.market, rng: this.tradeRng };
+    if (options.fillFraction !== undefined) ctx.fillFraction = options.fillFraction;
+    if (options.origin !== undefined) ctx.origin = options.origin;
     const outcome = executeTrade(account, req, ctx);
     const ids: { orderId?: string; positionId?: string } = {};
     if (outcome.orderId !== undefined) ids.orderId = outcome.orderId;

@@ -26,6 +26,8 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export const FAULT_PATHS = ['trade', 'account-information', 'positions', 'orders', 'history-orders', 'history-deals', 'symbols', 'server-time'] as const;
 export type FaultPath = (typeof FAULT_PATHS)[number];
+/** `*` in a fault's paths matches every path (a terminal that is down). */
+const PATH_FILTERS = [...FAULT_PATHS, '*'] as const;
 
 /** A fault to inject into an account's requests (README "Faults"). */
 export interface FaultSpec {
@@ -42,7 +44,7 @@ export interface FaultSpec {
   delayMs?: number;
   times?: number;
   probability?: number;
-  paths?: FaultPath[];
+  paths?: (FaultPath | '*')[];
   actionTypes?: ActionType[];
 }
 
@@ -100,7 +102,7 @@ export function validateFault(body: unknown): Validated<FaultSpec> {
   if (execute !== undefined) spec.execute = execute;
   const errors: FieldError[] = r.errors;
   for (const [name, allowed] of [
-    ['paths', FAULT_PATHS],
+    ['paths', PATH_FILTERS],
     ['actionTypes', ACTION_TYPES],
   ] as const) {
     const raw = r.raw(name);
@@ -165,7 +167,7 @@ export class FaultSet {
     if (this.faults.length === 0) return decision;
     for (const f of this.faults) {
       const paths = f.paths ?? (f.kind === 'latency' ? undefined : ['trade']);
-      if (paths && !paths.includes(path)) continue;
+      if (paths && !paths.includes(path) && !paths.includes('*')) continue;
       if (path !== 'trade' && TRADE_ONLY.has(f.kind)) continue;
       if (f.actionTypes && (actionType === undefined || !f.actionTypes.includes(actionType))) continue;
       if (f.kind !== 'latency' && decision.fault) continue;

@@ -7,6 +7,8 @@ export type LedgerOutcome = 'executed' | 'rejected' | 'not-executed' | 'invalid'
 export interface LedgerEntry {
   seq: number;
   accountId: string;
+  /** `api`: a MetaApi `POST /trade`; `terminal`: a manual trade through the admin API (a person at the terminal). */
+  source: 'api' | 'terminal';
   /** Market-clock time of receipt (ISO). */
   time: string;
   /** Wall-clock time of receipt (ISO). */

@@ -25,6 +25,13 @@ export interface TradeContext {
   rng: Rng;
   /** Fraction of a market order's volume that fills (the partial-fill fault); 1 when absent. */
   fillFraction?: number;
+  /** Who sent the request: the API (an expert advisor, the default) or a person at the terminal. */
+  origin?: 'expert' | 'client';
+}
+
+/** The order and deal reasons of requests from an origin. */
+function reasonsOf(ctx: TradeContext): { deal: 'DEAL_REASON_EXPERT' | 'DEAL_REASON_CLIENT'; order: 'ORDER_REASON_EXPERT' | 'ORDER_REASON_CLIENT' } {
+  return ctx.origin === 'client' ? { deal: 'DEAL_REASON_CLIENT', order: 'ORDER_REASON_CLIENT' } : { deal: 'DEAL_REASON_EXPERT', order: 'ORDER_REASON_EXPERT' };
 }
 
 /** The broker's decision on one trade request. `executed` is true exactly when the account changed. */
@@ -356,12 +363,12 @@ function marketOrder(account: Account, action: MarketAction, req: TradeRequest, 
   if (!hasMoneyFor(account, spec, side, filled)) return reject('NO_MONEY');
 
   const ticket = account.newTicket();
-  const meta = dealMeta(ticket, req, sl, tp, 'DEAL_REASON_EXPERT');
+  const meta = dealMeta(ticket, req, sl, tp, reasonsOf(ctx).deal);
   const { positionId, dealIds } = fillDeal(account, spec, side, filled, price, ctx.now, meta);
   account.recordFilledOrder(ticket, spec.symbol, action, volume, price, ctx.now, {
     ...meta,
     positionId,
-    orderReason: 'ORDER_REASON_EXPERT',
+    orderReason: reasonsOf(ctx).order,
     filled,
   });
   return { reason: filled < volume ? 'DONE_PARTIAL' : 'DONE', executed: true, orderId: ticket, positionId, dealIds };
@@ -450,7 +457,7 @@ function placePending(account: Account, action: PendingAction, req: TradeRequest
     expirationType: expiration.type,
     magic: req.magic ?? 0,
     fillingMode: filling,
-    reason: 'ORDER_REASON_EXPERT',
+    reason: reasonsOf(ctx).order,
   };
   if (expiration.time !== undefined) order.expirationTime = expiration.time;
   if (stopLimit !== undefined) order.stopLimitPrice = stopLimit;
@@ -571,7 +578,7 @@ function closePositionRequest(account: Account, req: TradeRequest, ctx: TradeCon
   const slip = drawSlippage(account, ctx.rng);
   if (spec.execution === 'SYMBOL_TRADE_EXECUTION_INSTANT' && req.slippage !== undefined && slip > req.slippage) return reject('REQUOTE');
   const price = roundPrice(spec, account.closePrice(p.symbol, p.side) + (p.side === 'buy' ? -slip : slip) * spec.point);
-  const meta = { reason: 'DEAL_REASON_EXPERT' as const, orderReason: 'ORDER_REASON_EXPERT' as const, magic: req.magic ?? p.magic, comment: req.comment, clientId: req.clientId };
+  const meta = { reason: reasonsOf(ctx).deal, orderReason: reasonsOf(ctx).order, magic: req.magic ?? p.magic, comment: req.comment, clientId: req.clientId };
   const { orderId, dealIds } = closeAtMarket(account, spec, p, Math.min(volume, p.volume), price, ctx.now, stripUndefined(meta));
   return { reason: 'DONE', executed: true, orderId, positionId: p.id, dealIds };
 }
@@ -594,7 +601,7 @@ function closeBy(account: Account, req: TradeRequest, ctx: TradeContext): TradeO
   const volume = Math.min(a.volume, b.volume);
   const ticket = account.newTicket();
   const price = b.openPrice;
-  const meta: DealMeta = stripUndefined({ orderId: ticket, reason: 'DEAL_REASON_EXPERT', magic: req.magic ?? a.magic, comment: req.comment, clientId: req.clientId });
+  const meta: DealMeta = stripUndefined({ orderId: ticket, reason: reasonsOf(ctx).deal, magic: req.magic ?? a.magic, comment: req.comment, clientId: req.clientId });
   const aId = a.id;
   const d1 = account.reducePosition(spec, a, volume, price, ctx.now, meta, 'DEAL_ENTRY_OUT_BY');
   const d2 = account.reducePosition(spec, b, volume, price, ctx.now, meta, 'DEAL_ENTRY_OUT_BY');
@@ -602,7 +609,7 @@ function closeBy(account: Account, req: TradeRequest, ctx: TradeContext): TradeO
     ...meta,
     positionId: aId,
     closeByPositionId: b.id,
-    orderReason: 'ORDER_REASON_EXPERT',
+    orderReason: reasonsOf(ctx).order,
   });
   return { reason: 'DONE', executed: true, orderId: ticket, positionId: aId, dealIds: [d1.id, d2.id] };
 }
@@ -617,7 +624,7 @@ function closeSymbol(account: Account, req: TradeRequest, ctx: TradeContext): Tr
   const dealIds: string[] = [];
   let last: { orderId: string; positionId: string } | undefined;
   for (const p of targets) {
-    const meta = { reason: 'DEAL_REASON_EXPERT' as const, orderReason: 'ORDER_REASON_EXPERT' as const, magic: req.magic ?? p.magic, comment: req.comment, clientId: req.clientId };
+    const meta = { reason: reasonsOf(ctx).deal, orderReason: reasonsOf(ctx).order, magic: req.magic ?? p.magic, comment: req.comment, clientId: req.clientId };
     const r = closeAtMarket(account, spec, p, p.volume, account.closePrice(p.symbol, p.side), ctx.now, stripUndefined(meta));
     dealIds.push(...r.dealIds);
     last = { orderId: r.orderId, positionId: p.id };

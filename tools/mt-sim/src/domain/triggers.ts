@@ -74,7 +74,8 @@ export function triggerOrders(account: Account, market: Market, now: number): Tr
       events.push({ kind: 'order-rejected', orderId: o.id });
       continue;
     }
-    const meta = { orderId: o.id, reason: 'DEAL_REASON_EXPERT' as const, magic: o.magic, comment: o.comment, clientId: o.clientId, stopLoss: o.stopLoss, takeProfit: o.takeProfit };
+    const reason = o.reason === 'ORDER_REASON_CLIENT' ? ('DEAL_REASON_CLIENT' as const) : ('DEAL_REASON_EXPERT' as const);
+    const meta = { orderId: o.id, reason, magic: o.magic, comment: o.comment, clientId: o.clientId, stopLoss: o.stopLoss, takeProfit: o.takeProfit };
     for (const k of ['comment', 'clientId', 'stopLoss', 'takeProfit'] as const) if (meta[k] === undefined) delete meta[k];
     const { positionId } = fillDeal(account, spec, side, o.volume, price, now, meta);
     o.state = 'ORDER_STATE_FILLED';

@@ -2,9 +2,9 @@ import type { ServerResponse } from 'node:http';
 import { validateAccountInput, validateSpecPatch, AccountInput } from '../domain/account-spec';
 import { AccountExistsError, SimAccount, UnknownSymbolError } from '../domain/engine';
 import { validateFault } from '../domain/faults';
-import type { LedgerFilter } from '../domain/ledger';
+import type { LedgerEntry, LedgerFilter } from '../domain/ledger';
 import { brokerTime, iso } from '../domain/time';
-import { FieldError, FieldReader, parseTime } from '../domain/validate';
+import { FieldError, FieldReader, parseTime, validateTrade } from '../domain/validate';
 import { HttpError, sendJson } from './respond';
 import type { SimContext } from './server';
 
@@ -150,6 +150,55 @@ export async function handleAdmin(
       const v = validateFault(await readBody());
       if (!v.ok) invalid(v.errors);
       return sendJson(res, 201, { faultId: sim.faults.add(v.value).faultId });
+    }
+    case 'POST /accounts/:id/trade': {
+      // A trade made by hand at the terminal (reasons *_CLIENT), e.g. the position sync must report as unknown.
+      const sim = accountOr404(ctx, seg[1]!);
+      const body = await readBody();
+      const v = validateTrade(body);
+      if (!v.ok) invalid(v.errors);
+      const result = engine.trade(sim.account, v.value, { origin: 'client' });
+      const entry: Omit<LedgerEntry, 'seq'> = {
+        accountId: sim.account.config.id,
+        source: 'terminal',
+        time: iso(engine.now),
+        wallTime: new Date().toISOString(),
+        actionType: v.value.actionType,
+        request: body,
+        outcome: result.executed ? 'executed' : 'rejected',
+        executed: result.executed,
+        numericCode: result.response.numericCode,
+        stringCode: result.response.stringCode,
+        dealIds: result.dealIds,
+        responseDelivered: true,
+      };
+      if (v.value.clientId !== undefined) entry.clientId = v.value.clientId;
+      if (v.value.comment !== undefined) entry.comment = v.value.comment;
+      if (result.orderId !== undefined) entry.orderId = result.orderId;
+      if (result.positionId !== undefined) entry.positionId = result.positionId;
+      engine.ledger.add(entry);
+      return sendJson(res, 200, result.response);
+    }
+    case 'POST /faults': {
+      // The same fault on many accounts at once (default: every account), e.g. 20 ms broker latency everywhere.
+      const body = requireObject(await readBody());
+      const v = validateFault(body);
+      const errors: FieldError[] = v.ok ? [] : [...v.errors];
+      let targets = [...engine.accounts.keys()];
+      if (body.accounts !== undefined) {
+        if (!Array.isArray(body.accounts) || body.accounts.some((a) => typeof a !== 'string' || !engine.get(a))) {
+          errors.push({ parameter: 'accounts', value: body.accounts, message: 'accounts must be an array of existing account ids' });
+        } else targets = body.accounts as string[];
+      }
+      if (!v.ok || errors.length > 0) invalid(errors);
+      const faultIds: Record<string, string> = {};
+      for (const id of targets) faultIds[id] = engine.get(id)!.faults.add(v.value).faultId;
+      return sendJson(res, 201, { faultIds });
+    }
+    case 'DELETE /faults': {
+      let cleared = 0;
+      for (const sim of engine.accounts.values()) cleared += sim.faults.clear();
+      return sendJson(res, 200, { cleared });
     }
     case 'GET /accounts/:id/faults':
       return sendJson(res, 200, { faults: accountOr404(ctx, seg[1]!).faults.list() });

@@ -93,7 +93,7 @@ export async function handleAccountRoute(
     } catch (err) {
       // Malformed bodies are trade requests received too: the ledger records every one of them.
       const now = ctx.engine.now;
-      ctx.engine.ledger.add({ accountId: sim.account.config.id, time: iso(now), wallTime: new Date().toISOString(), request: null, outcome: 'invalid', executed: false, dealIds: [], responseDelivered: true });
+      ctx.engine.ledger.add({ accountId: sim.account.config.id, source: 'api', time: iso(now), wallTime: new Date().toISOString(), request: null, outcome: 'invalid', executed: false, dealIds: [], responseDelivered: true });
       throw err;
     }
     return handleTrade(ctx, sim, body, req, res);
@@ -194,6 +194,7 @@ async function handleTrade(ctx: SimContext, sim: SimAccount, body: unknown, req:
   const fault = decision.fault;
   const entry: Omit<LedgerEntry, 'seq'> = {
     accountId: account.config.id,
+    source: 'api',
     time: iso(engine.now),
     wallTime,
     request: body,
@@ -233,7 +234,7 @@ async function handleTrade(ctx: SimContext, sim: SimAccount, body: unknown, req:
     response = faultReason !== undefined ? responseFor(platform, faultReason, ids) : responseForCode(platform, fault.numericCode!, ids);
     if (!entry.executed) entry.outcome = 'rejected';
   } else {
-    const result = engine.trade(account, request, fault?.kind === 'partial-fill' ? (fault.fraction ?? 0.5) : undefined);
+    const result = engine.trade(account, request, fault?.kind === 'partial-fill' ? { fillFraction: fault.fraction ?? 0.5 } : {});
     record(entry, result.executed, result);
     response = result.response;
     if (!result.executed) entry.outcome = 'rejected';

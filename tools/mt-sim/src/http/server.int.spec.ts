@@ -318,3 +318,27 @@ describe('admin API', () => {
     }
   });
 });
+
+describe('terminal-side actions and fleet-wide faults', () => {
+  it('a manual trade at the terminal opens a CLIENT position that the API did not send; the ledger marks it as terminal', async () => {
+    const id = freshId('manual');
+    await sim.admin.createAccount({ id, token: 'tok' });
+    const r = await sim.admin.manualTrade(id, { actionType: 'ORDER_TYPE_SELL', symbol: 'EURUSD', volume: 0.3, comment: 'by hand' });
+    expect(r.numericCode).toBe(10009);
+    expect((await call(id, 'GET', 'positions')).body).toEqual([expect.objectContaining({ id: r.positionId, reason: 'POSITION_REASON_CLIENT', comment: 'by hand' })]);
+    expect((await call(id, 'GET', `history-deals/position/${r.positionId}`)).body.deals[0].reason).toBe('DEAL_REASON_CLIENT');
+    expect((await sim.admin.ledger({ accountId: id })).entries).toEqual([expect.objectContaining({ source: 'terminal', executed: true })]);
+  });
+
+  it('installs one fault on every account and clears them all; paths ["*"] takes a terminal down for reads too', async () => {
+    const a = freshId('all');
+    const b = freshId('all');
+    await sim.admin.createAccounts([{ id: a, token: 'tok' }, { id: b, token: 'tok' }]);
+    const ids = await sim.admin.injectFaultEverywhere({ kind: 'disconnect', paths: ['*'] }, [a, b]);
+    expect(Object.keys(ids).sort()).toEqual([a, b].sort());
+    await expect(call(a, 'GET', 'account-information')).rejects.toThrow();
+    await expect(call(b, 'POST', 'trade', { actionType: 'ORDER_TYPE_BUY', symbol: 'EURUSD', volume: 0.1 })).rejects.toThrow();
+    expect(await sim.admin.clearAllFaults()).toBeGreaterThanOrEqual(2);
+    expect((await call(a, 'GET', 'account-information')).status).toBe(200);
+  });
+});
