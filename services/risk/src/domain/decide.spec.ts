@@ -101,6 +101,17 @@ describe('decide: approvals', () => {
     expect(d.intent).toMatchObject({ direction: 'SELL', stopLoss: 1.09, takeProfit: 1.083, reversed: true, volume: 0.2 });
   });
 
+  it('given no EURUSD rate, then the order\'s own price converts its margin: 500 EUR * 1.085 = 542.50 USD', () => {
+    const d = approved(decideOne(openSignal(), riskAccount(), riskState({ rates: {} })));
+    expect(d.intent.margin?.marginInAccountCurrency).toBeCloseTo(542.5, 9);
+  });
+
+  it('given no rates at all, then USDJPY on a USD account converts its JPY tick value at its own price (150): 0.30 lots', () => {
+    const d = approved(decideOne(openSignal({ symbol: 'USDJPY', entryPrice: 150, stopLoss: 149.5, takeProfits: [151] }), riskAccount(), riskState({ rates: {} })));
+    expect(d.intent.volume).toBe(0.3);
+    expect(d.intent.margin?.marginInAccountCurrency).toBeCloseTo(300, 9);
+  });
+
   it('given a subscription sizing override, then it wins over the account sizing', () => {
     const d = approved(decideOne(openSignal(), riskAccount({ subscription: { sizing: { mode: 'FIXED_LOTS', lots: 0.07, belowMinimum: 'SKIP' } } })));
     expect(d.intent.volume).toBe(0.07);

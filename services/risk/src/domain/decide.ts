@@ -229,6 +229,7 @@ export function decide(
       if (price === undefined) {
         fail(RejectionReason.SYMBOL_SPEC_UNAVAILABLE, `no price for ${mappedSymbol}: no quote and no entry price on the signal`);
       } else {
+        const rates = withOwnPrice(state.rates, spec, price);
         const sized = sizeOrder({
           sizing: subscription.sizing ?? config.sizing,
           spec,
@@ -241,7 +242,7 @@ export function decide(
           ...(signal.volumeHint !== undefined ? { volumeHint: signal.volumeHint } : {}),
           ...(signal.providerBalance !== undefined ? { providerBalance: signal.providerBalance } : {}),
           ...(signal.providerCurrency !== undefined ? { providerCurrency: signal.providerCurrency } : {}),
-          rates: state.rates,
+          rates,
         });
         sizing = sized.explanation;
         if (!sized.ok) failures.push(sized.failure);
@@ -253,7 +254,7 @@ export function decide(
             price,
             leverage: snapshot.leverage,
             accountCurrency: config.currency,
-            rates: state.rates,
+            rates,
           });
           const exposure = accountExposure(snapshot, accountReservations);
           const limits = config.limits;
@@ -391,6 +392,16 @@ function openPrice(signal: OpenSignal, sides: OrderSides, quote: { bid: number; 
   if (sides.entry !== 'MARKET') return signal.entryPrice;
   if (quote) return sides.direction === 'BUY' ? quote.ask : quote.bid;
   return signal.entryPrice;
+}
+
+/**
+ * The rates, completed with the symbol's own price when its pair is not quoted otherwise: EURUSD at 1.0850 is the
+ * EUR->USD rate an EURUSD order needs for its margin, USDJPY at 150 the JPY->USD rate for its tick value.
+ */
+function withOwnPrice(rates: FxRates, spec: SymbolSpec, price: number): FxRates {
+  const pair = spec.baseCurrency + spec.profitCurrency;
+  if (spec.baseCurrency === spec.profitCurrency || rates[pair] !== undefined || !/^[A-Z]{6}$/.test(pair)) return rates;
+  return { ...rates, [pair]: price };
 }
 
 /** Puts the account in its breach state when a loss limit is breached (daily: until the trading day ends). */

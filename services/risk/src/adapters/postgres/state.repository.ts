@@ -1,0 +1,415 @@
+/**
+ * Everything decide reads besides accounts: trading states, synced snapshots with loss anchors, symbol
+ * specifications, rates, intents, reservations; and the decision ledger it writes.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type {
+  AccountSnapshot,
+  FxRates,
+  IntentRecord,
+  LossAnchors,
+  PendingOrderView,
+  PositionView,
+  Reservation,
+  SymbolSpec,
+  TradingState,
+  TradingStateChange,
+  TradingStates,
+} from '../../domain';
+import type { DecisionRow, NewDecisionRow, RiskDB } from './risk.table';
+
+type Db = Kysely<RiskDB> | Transaction<RiskDB>;
+
+/** Scope id of default symbol specifications that apply to every account without its own. */
+export const DEFAULT_SPEC_ACCOUNT = '*';
+
+// ---- trading states -------------------------------------------------------------------------------------------
+
+export async function loadTradingStates(db: Db): Promise<TradingStates> {
+  const rows = await db.selectFrom('trading_states').selectAll().execute();
+  const accounts = new Map<string, TradingState>();
+  const sources = new Map<string, TradingState>();
+  let fleet: TradingState | undefined;
+  for (const r of rows) {
+    const state: TradingState = {
+      scope: r.scope,
+      scopeId: r.scope_id,
+      state: r.state,
+      reason: r.reason,
+      setBy: r.set_by,
+      setAt: r.set_at,
+      ...(r.expires_at ? { expiresAt: r.expires_at } : {}),
+    };
+    if (r.scope === 'FLEET') fleet = state;
+    else if (r.scope === 'ACCOUNT') accounts.set(r.scope_id, state);
+    else sources.set(r.scope_id, state);
+  }
+  return fleet ? { fleet, accounts, sources } : { accounts, sources };
+}
+
+/** Stores a transition: the current state of its scope and a history row. */
+export async function saveTradingStateChange(db: Db, change: TradingStateChange): Promise<void> {
+  await db
+    .insertInto('trading_states')
+    .values({
+      scope: change.scope,
+      scope_id: change.scopeId,
+      state: change.to,
+      reason: change.reason,
+      set_by: change.setBy,
+      set_at: change.at,
+      expires_at: change.expiresAt ?? null,
+    })
+    .onConflict((oc) =>
+      oc.columns(['scope', 'scope_id']).doUpdateSet({
+        state: change.to,
+        reason: change.reason,
+        set_by: change.setBy,
+        set_at: change.at,
+        expires_at: change.expiresAt ?? null,
+      }),
+    )
+    .execute();
+  await db
+    .insertInto('trading_state_changes')
+    .values({
+      scope: change.scope,
+      scope_id: change.scopeId,
+      from_state: change.from,
+      to_state: change.to,
+      reason: change.reason,
+      set_by: change.setBy,
+      changed_at: change.at,
+      expires_at: change.expiresAt ?? null,
+    })
+    .execute();
+}
+
+// ---- snapshots --------------------------------------------------------------------------------------------------
+
+export interface StoredSnapshot {
+  readonly snapshot: AccountSnapshot;
+  readonly anchors: LossAnchors;
+}
+
+export async function upsertSnapshot(db: Db, accountId: string, snapshot: AccountSnapshot, anchors: LossAnchors): Promise<void> {
+  const values = {
+    synced_at: snapshot.syncedAt,
+    connected: snapshot.connected,
+    balance: snapshot.balance,
+    equity: snapshot.equity,
+    margin: snapshot.margin,
+    free_margin: snapshot.freeMargin,
+    leverage: snapshot.leverage,
+    positions: JSON.stringify(snapshot.positions),
+    orders: JSON.stringify(snapshot.orders),
+    initial_balance: anchors.initialBalance,
+    peak_balance: anchors.peakBalance,
+    peak_equity: anchors.peakEquity,
+    trading_day: anchors.tradingDay,
+    day_start_balance: anchors.dayStartBalance,
+    day_start_equity: anchors.dayStartEquity,
+    updated_at: new Date(),
+  };
+  await db
+    .insertInto('account_snapshots')
+    .values({ account_id: accountId, ...values })
+    .onConflict((oc) => oc.column('account_id').doUpdateSet(values).where('account_snapshots.synced_at', '<=', snapshot.syncedAt))
+    .execute();
+}
+
+/** Marks an account's terminal connected or not (from connection events), keeping the rest of its snapshot. */
+export async function setConnected(db: Db, accountId: string, connected: boolean): Promise<void> {
+  await db.updateTable('account_snapshots').set({ connected }).where('account_id', '=', accountId).execute();
+}
+
+export async function loadSnapshots(db: Db, accountIds: readonly string[]): Promise<Map<string, StoredSnapshot>> {
+  const out = new Map<string, StoredSnapshot>();
+  if (accountIds.length === 0) return out;
+  const rows = await db.selectFrom('account_snapshots').selectAll().where('account_id', 'in', accountIds).execute();
+  for (const r of rows) {
+    out.set(r.account_id, {
+      snapshot: {
+        syncedAt: r.synced_at,
+        connected: r.connected,
+        balance: Number(r.balance),
+        equity: Number(r.equity),
+        margin: Number(r.margin),
+        freeMargin: Number(r.free_margin),
+        leverage: Number(r.leverage),
+        positions: r.positions as PositionView[],
+        orders: r.orders as PendingOrderView[],
+      },
+      anchors: {
+        initialBalance: Number(r.initial_balance),
+        peakBalance: Number(r.peak_balance),
+        peakEquity: Number(r.peak_equity),
+        tradingDay: r.trading_day,
+        dayStartBalance: Number(r.day_start_balance),
+        dayStartEquity: Number(r.day_start_equity),
+      },
+    });
+  }
+  return out;
+}
+
+/** Every account's mapping-independent exposure input: all snapshots (for fleet exposure). */
+export async function loadAllSnapshots(db: Db): Promise<Map<string, StoredSnapshot>> {
+  const ids = await db.selectFrom('account_snapshots').select('account_id').execute();
+  return loadSnapshots(
+    db,
+    ids.map((r) => r.account_id),
+  );
+}
+
+// ---- specs and rates -----------------------------------------------------------------------------------------
+
+export async function upsertSymbolSpec(db: Db, accountId: string, spec: SymbolSpec): Promise<void> {
+  await db
+    .insertInto('symbol_specs')
+    .values({ account_id: accountId, broker_symbol: spec.symbol, spec: JSON.stringify(spec) })
+    .onConflict((oc) => oc.columns(['account_id', 'broker_symbol']).doUpdateSet({ spec: JSON.stringify(spec), updated_at: new Date() }))
+    .execute();
+}
+
+/** Specifications per account: the account's own ones over the defaults (account `*`). */
+export async function loadSymbolSpecs(db: Db, accountIds: readonly string[]): Promise<Map<string, Map<string, SymbolSpec>>> {
+  const rows = await db
+    .selectFrom('symbol_specs')
+    .selectAll()
+    .where('account_id', 'in', [DEFAULT_SPEC_ACCOUNT, ...accountIds])
+    .execute();
+  const defaults = new Map<string, SymbolSpec>();
+  const own = new Map<string, Map<string, SymbolSpec>>();
+  for (const r of rows) {
+    if (r.account_id === DEFAULT_SPEC_ACCOUNT) defaults.set(r.broker_symbol, r.spec as SymbolSpec);
+    else {
+      const m = own.get(r.account_id) ?? new Map<string, SymbolSpec>();
+      m.set(r.broker_symbol, r.spec as SymbolSpec);
+      own.set(r.account_id, m);
+    }
+  }
+  const out = new Map<string, Map<string, SymbolSpec>>();
+  for (const id of accountIds) {
+    const mine = own.get(id);
+    out.set(id, mine ? new Map([...defaults, ...mine]) : defaults);
+  }
+  return out;
+}
+
+export async function upsertRates(db: Db, rates: FxRates, at: Date): Promise<void> {
+  const entries = Object.entries(rates);
+  if (entries.length === 0) return;
+  await db
+    .insertInto('fx_rates')
+    .values(entries.map(([pair, rate]) => ({ pair, rate, updated_at: at })))
+    .onConflict((oc) =>
+      oc
+        .column('pair')
+        .doUpdateSet((eb) => ({ rate: eb.ref('excluded.rate'), updated_at: eb.ref('excluded.updated_at') }))
+        .where('fx_rates.updated_at', '<=', at),
+    )
+    .execute();
+}
+
+export async function loadRates(db: Db): Promise<Record<string, number>> {
+  const rows = await db.selectFrom('fx_rates').selectAll().execute();
+  return Object.fromEntries(rows.map((r) => [r.pair, Number(r.rate)]));
+}
+
+// ---- decisions ------------------------------------------------------------------------------------------------
+
+/** Inserts decisions; a decision whose intent id exists already is skipped. Returns the intent ids actually inserted. */
+export async function insertDecisions(db: Db, rows: readonly NewDecisionRow[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const inserted = await db
+    .insertInto('decisions')
+    .values([...rows])
+    .onConflict((oc) => oc.column('intent_id').doNothing())
+    .returning('intent_id')
+    .execute();
+  return new Set(inserted.map((r) => r.intent_id));
+}
+
+export async function markDecisionsPublished(db: Db, intentIds: readonly string[], at: Date): Promise<void> {
+  if (intentIds.length === 0) return;
+  await db.updateTable('decisions').set({ published_at: at }).where('intent_id', 'in', intentIds).execute();
+}
+
+export async function loadUnpublishedDecisions(db: Db, limit: number): Promise<DecisionRow[]> {
+  return db.selectFrom('decisions').selectAll().where('published_at', 'is', null).orderBy('decision_id').limit(limit).execute();
+}
+
+export async function queryDecisions(
+  db: Db,
+  filter: { signalId?: string; accountId?: string; limit: number; beforeId?: string },
+): Promise<DecisionRow[]> {
+  let query = db.selectFrom('decisions').selectAll().orderBy('decision_id', 'desc').limit(filter.limit);
+  if (filter.signalId) query = query.where('signal_id', '=', filter.signalId);
+  if (filter.accountId) query = query.where('account_id', '=', filter.accountId);
+  if (filter.beforeId) query = query.where('decision_id', '<', filter.beforeId);
+  return query.execute();
+}
+
+/** Intent ids of `ids` that already have a decision (replays). */
+export async function decidedIntentIds(db: Db, ids: readonly string[]): Promise<Map<string, DecisionRow['outcome']>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('decisions').select(['intent_id', 'outcome']).where('intent_id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.intent_id, r.outcome]));
+}
+
+// ---- intents --------------------------------------------------------------------------------------------------
+
+export async function insertIntents(db: Db, intents: readonly IntentRecord[]): Promise<void> {
+  if (intents.length === 0) return;
+  await db
+    .insertInto('intents')
+    .values(
+      intents.map((i) => ({
+        intent_id: i.intentId,
+        signal_id: i.signalId,
+        account_id: i.accountId,
+        kind: i.kind,
+        broker_symbol: i.brokerSymbol,
+        direction: i.direction ?? null,
+        volume: i.volume ?? null,
+        status: i.status,
+        positions: JSON.stringify(i.positions),
+        orders: JSON.stringify(i.orders),
+        reported_at: i.reportedAt ?? null,
+      })),
+    )
+    .onConflict((oc) => oc.column('intent_id').doNothing())
+    .execute();
+}
+
+/** Loads intents by (signal, account). */
+export async function loadIntents(db: Db, signalIds: readonly string[], accountIds: readonly string[]): Promise<IntentRecord[]> {
+  if (signalIds.length === 0 || accountIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('intents')
+    .selectAll()
+    .where('signal_id', 'in', signalIds)
+    .where('account_id', 'in', accountIds)
+    .execute();
+  return rows.map((r) => ({
+    intentId: r.intent_id,
+    signalId: r.signal_id,
+    accountId: r.account_id,
+    kind: r.kind,
+    brokerSymbol: r.broker_symbol,
+    ...(r.direction ? { direction: r.direction } : {}),
+    ...(r.volume !== null ? { volume: Number(r.volume) } : {}),
+    status: r.status,
+    positions: r.positions as IntentRecord['positions'],
+    orders: r.orders as IntentRecord['orders'],
+    ...(r.reported_at ? { reportedAt: r.reported_at } : {}),
+  }));
+}
+
+/** Records what execution reported for an intent: its status and any position or order it created. */
+export async function recordExecutionReport(
+  db: Db,
+  report: {
+    intentId: string;
+    status: 'PLACED' | 'REJECTED' | 'EXPIRED';
+    position?: { positionId: string; volume: number; openPrice: number };
+    order?: { orderId: string; volume: number; openPrice: number };
+    at: Date;
+  },
+): Promise<void> {
+  await db
+    .updateTable('intents')
+    .set({
+      status: report.status,
+      reported_at: report.at,
+      updated_at: new Date(),
+      ...(report.position
+        ? { positions: sql<string>`(select coalesce(jsonb_agg(p), '[]'::jsonb) from jsonb_array_elements(positions) p where p->>'positionId' <> ${report.position.positionId}) || ${JSON.stringify([report.position])}::jsonb` }
+        : {}),
+      ...(report.order
+        ? { orders: sql<string>`(select coalesce(jsonb_agg(o), '[]'::jsonb) from jsonb_array_elements(orders) o where o->>'orderId' <> ${report.order.orderId}) || ${JSON.stringify([report.order])}::jsonb` }
+        : {}),
+    })
+    .where('intent_id', '=', report.intentId)
+    .execute();
+}
+
+// ---- reservations ---------------------------------------------------------------------------------------------
+
+export async function insertReservations(db: Db, reservations: readonly Reservation[]): Promise<void> {
+  if (reservations.length === 0) return;
+  await db
+    .insertInto('reservations')
+    .values(
+      reservations.map((r) => ({
+        intent_id: r.intentId,
+        account_id: r.accountId,
+        signal_id: r.signalId,
+        symbol: r.symbol,
+        broker_symbol: r.brokerSymbol,
+        direction: r.direction,
+        volume: r.volume,
+        margin: r.marginInAccountCurrency,
+        risk_money: r.riskMoney,
+        created_at: r.createdAt,
+        placed_at: r.placedAt ?? null,
+      })),
+    )
+    .onConflict((oc) => oc.column('intent_id').doNothing())
+    .execute();
+}
+
+export async function loadReservations(db: Db, accountIds?: readonly string[]): Promise<Reservation[]> {
+  let query = db.selectFrom('reservations').selectAll();
+  if (accountIds) {
+    if (accountIds.length === 0) return [];
+    query = query.where('account_id', 'in', accountIds);
+  }
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    intentId: r.intent_id,
+    accountId: r.account_id,
+    signalId: r.signal_id,
+    symbol: r.symbol,
+    brokerSymbol: r.broker_symbol,
+    direction: r.direction,
+    volume: Number(r.volume),
+    marginInAccountCurrency: Number(r.margin),
+    riskMoney: Number(r.risk_money),
+    createdAt: r.created_at,
+    ...(r.placed_at ? { placedAt: r.placed_at } : {}),
+  }));
+}
+
+/** Replaces an account's reservations by what remains after a sync or an execution result. */
+export async function replaceReservations(db: Db, accountId: string, before: readonly Reservation[], after: readonly Reservation[]): Promise<void> {
+  const keep = new Set(after.map((r) => r.intentId));
+  const released = before.filter((r) => !keep.has(r.intentId)).map((r) => r.intentId);
+  if (released.length > 0) await db.deleteFrom('reservations').where('account_id', '=', accountId).where('intent_id', 'in', released).execute();
+  for (const r of after) {
+    const old = before.find((b) => b.intentId === r.intentId);
+    if (old && old.placedAt?.getTime() !== r.placedAt?.getTime()) {
+      await db.updateTable('reservations').set({ placed_at: r.placedAt ?? null }).where('intent_id', '=', r.intentId).execute();
+    }
+  }
+}
+
+/** Approvals per account in the last minute, from the ledger (for the orders-per-minute limit). */
+export async function recentApprovals(db: Db, accountIds: readonly string[], since: Date): Promise<Map<string, Date[]>> {
+  const out = new Map<string, Date[]>();
+  if (accountIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('decisions')
+    .select(['account_id', 'decided_at'])
+    .where('outcome', '=', 'APPROVED')
+    .where('account_id', 'in', accountIds)
+    .where('decided_at', '>', since)
+    .execute();
+  for (const r of rows) {
+    const list = out.get(r.account_id) ?? [];
+    list.push(r.decided_at);
+    out.set(r.account_id, list);
+  }
+  return out;
+}
