@@ -37,3 +37,29 @@ describe('QualityWindow', () => {
     expect(() => percentile([], 50)).toThrow(/empty/);
   });
 });
+
+describe('QualityWindow against a naive recomputation', () => {
+  it('given random outcomes over time, then every snapshot equals the one computed from scratch', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const w = new QualityWindow({ maxSamples: 50, windowMs: 500 });
+    const all: { at: number; rtt: number; ok: boolean }[] = [];
+    let now = 0;
+    for (let i = 0; i < 2000; i++) {
+      now += Math.floor(rand() * 20);
+      const sample = { at: now, rtt: Math.floor(rand() * 100), ok: rand() > 0.2 };
+      w.record(sample.at, sample.rtt, sample.ok);
+      all.push(sample);
+      const live = all.slice(-50).filter((x) => x.at > now - 500);
+      const okRtts = live.filter((x) => x.ok).map((x) => x.rtt).sort((a, b) => a - b);
+      const failures = live.length - okRtts.length;
+      const expected = {
+        calls: live.length,
+        failures,
+        errorRate: live.length === 0 ? 0 : failures / live.length,
+        ...(okRtts.length ? { rttP50Ms: percentile(okRtts, 50), rttP95Ms: percentile(okRtts, 95), rttP99Ms: percentile(okRtts, 99) } : {}),
+      };
+      expect(w.snapshot(now)).toEqual(expected);
+    }
+  });
+});

@@ -20,12 +20,15 @@ export interface QualityWindowOptions {
 
 /**
  * A sliding window of call outcomes for one connection: round-trip percentiles (nearest-rank) and error rate.
- * Time comes in as arguments (epoch ms).
+ * The successful round trips are also kept sorted, so a snapshot costs O(1) and a record O(log n) plus a memmove;
+ * the connection reads it after every call. Time comes in as arguments (epoch ms).
  */
 export class QualityWindow {
   private readonly at: number[] = [];
   private readonly rtt: number[] = [];
   private readonly ok: boolean[] = [];
+  private readonly sortedOk: number[] = [];
+  private failures = 0;
 
   constructor(private readonly options: QualityWindowOptions) {
     if (options.maxSamples < 1) throw new RangeError(`maxSamples must be at least 1, got ${options.maxSamples}`);
@@ -36,17 +39,18 @@ export class QualityWindow {
     this.at.push(now);
     this.rtt.push(rttMs);
     this.ok.push(ok);
+    if (ok) this.sortedOk.splice(lowerBound(this.sortedOk, rttMs), 0, rttMs);
+    else this.failures += 1;
     if (this.at.length > this.options.maxSamples) this.dropFirst(this.at.length - this.options.maxSamples);
   }
 
   snapshot(now: number): QualitySnapshot {
     this.expire(now);
     const calls = this.at.length;
-    const failures = this.ok.reduce((n, ok) => (ok ? n : n + 1), 0);
-    const rtts = this.rtt.filter((_, i) => this.ok[i]).sort((a, b) => a - b);
-    const base = { calls, failures, errorRate: calls === 0 ? 0 : failures / calls };
-    if (rtts.length === 0) return base;
-    return { ...base, rttP50Ms: percentile(rtts, 50), rttP95Ms: percentile(rtts, 95), rttP99Ms: percentile(rtts, 99) };
+    const base = { calls, failures: this.failures, errorRate: calls === 0 ? 0 : this.failures / calls };
+    if (this.sortedOk.length === 0) return base;
+    const s = this.sortedOk;
+    return { ...base, rttP50Ms: percentile(s, 50), rttP95Ms: percentile(s, 95), rttP99Ms: percentile(s, 99) };
   }
 
   private expire(now: number): void {
@@ -56,10 +60,26 @@ export class QualityWindow {
   }
 
   private dropFirst(n: number): void {
+    for (let i = 0; i < n; i++) {
+      if (this.ok[i]) this.sortedOk.splice(lowerBound(this.sortedOk, this.rtt[i]), 1);
+      else this.failures -= 1;
+    }
     this.at.splice(0, n);
     this.rtt.splice(0, n);
     this.ok.splice(0, n);
   }
+}
+
+/** First index whose value is >= x in an ascending array. */
+function lowerBound(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Nearest-rank percentile of an ascending array. */
