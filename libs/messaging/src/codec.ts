@@ -8,7 +8,9 @@ export interface DecodedEvent<T = any> {
 /**
  * Turns event objects into message bytes and back. The contracts library implements it with the schema registry
  * (Confluent wire format); tests may use {@link jsonCodec}. decode must throw for bytes it cannot read: the consumer
- * sends such messages to the dead-letter topic.
+ * sends such messages to the dead-letter topic, unless the error says trying later may succeed (a RetryableError or
+ * an error with `retryable: true`, e.g. the registry is unreachable): then the consumer keeps retrying the decode
+ * with backoff, holding that key back, and dead-letters nothing.
  */
 export interface EventCodec {
   encode(topic: string, value: object): Promise<Buffer>;

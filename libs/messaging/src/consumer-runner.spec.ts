@@ -286,4 +286,40 @@ describe('ConsumerRunner (with a fake kafkajs)', () => {
       context.disable();
     }
   });
+
+  it('retries a decode that fails transiently (registry unreachable) instead of dead-lettering', async () => {
+    let failures = 2;
+    const codec = {
+      encode: jsonCodec.encode,
+      async decode(t: string, data: Buffer) {
+        if (failures > 0) {
+          failures -= 1;
+          throw Object.assign(new Error('registry unreachable'), { retryable: true });
+        }
+        return jsonCodec.decode(t, data);
+      },
+    };
+    const values: unknown[] = [];
+    const { kafka, runner, consumer } = setup(async (event) => void values.push(event.value), { codec });
+    await runner.start();
+    await consumer.deliver(topic, 0, [{ offset: 0, key: 'a', value: json({ n: 1 }) }]);
+    await waitFor(() => kafka.committed(topic, 0) === '1', 2_000, 'commit');
+    expect(values).toEqual([{ n: 1 }]);
+    expect(kafka.sent(`${topic}.dlq`)).toHaveLength(0);
+    await runner.stop();
+  });
+
+  it('dead-letters at once a handler error that declares itself not retryable', async () => {
+    let calls = 0;
+    const { kafka, runner, consumer } = setup(async () => {
+      calls += 1;
+      throw Object.assign(new Error('invalid OrderPlaced: volume'), { name: 'InvalidEventError', retryable: false });
+    });
+    await runner.start();
+    await consumer.deliver(topic, 0, [{ offset: 0, key: 'a', value: json({}) }]);
+    await waitFor(() => kafka.committed(topic, 0) === '1', 2_000, 'commit');
+    expect(calls).toBe(1);
+    expect(kafka.sent(`${topic}.dlq`)[0].headers[DeadLetterHeaders.errorClass]).toBe('InvalidEventError');
+    await runner.stop();
+  });
 });

@@ -5,7 +5,7 @@ import type { DecodedEvent, EventCodec } from './codec';
 import { backoffDelayMs, type BackoffPolicy } from './domain/backoff';
 import { KeyedScheduler } from './domain/key-scheduler';
 import { PartitionOffsetTracker } from './domain/offset-tracker';
-import { UndecodableMessageError, errorClassOf, errorMessageOf, isPermanent } from './errors';
+import { UndecodableMessageError, errorClassOf, errorMessageOf, isPermanent, isTransient } from './errors';
 import { DeadLetterHeaders, deadLetterTopicOf, extractTraceContext, headersToStrings, type MessageHeaders } from './headers';
 import { jsonLogger, type MessagingLogger } from './logger';
 import { consumerMetrics, type ConsumerMetrics } from './metrics';
@@ -137,7 +137,8 @@ export class ConsumerRunner {
     );
     this.ownsProducer = options.producer === undefined;
     this.producer =
-      options.producer ?? new EventProducer({ kafka: options.kafka, codec: options.codec, registry: options.registry, logger: this.logger });
+      options.producer ??
+      new EventProducer({ kafka: options.kafka, codec: options.codec, registry: options.registry, logger: this.logger });
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
@@ -273,19 +274,8 @@ export class ConsumerRunner {
     const key = message.key === null ? null : message.key.toString('utf8');
     const fields = { topic, partition, offset: message.offset, key };
     const headers = headersToStrings(message.headers);
-    let decoded: DecodedEvent;
-    if (message.value === null) {
-      decoded = { typeName: '', schemaId: -1, value: null };
-    } else {
-      try {
-        decoded = await this.options.codec.decode(topic, message.value);
-      } catch (error) {
-        const poison = new UndecodableMessageError(`cannot decode message: ${errorMessageOf(error)}`, { cause: error });
-        this.metrics.failures.inc({ topic, group: this.options.groupId, error_class: poison.name });
-        await this.deadLetter(state, message, poison, 1, 'undecodable', fields);
-        return;
-      }
-    }
+    const decoded = await this.decode(state, message, fields);
+    if (decoded === undefined) return;
     const parent = extractTraceContext(headers);
     for (let attempt = 1; ; attempt += 1) {
       if (state.abort.signal.aborted) return;
@@ -322,7 +312,8 @@ export class ConsumerRunner {
         await otelContext.with(trace.setSpan(parent, span), () => this.options.handler(event));
         span.end();
         this.metrics.processed.inc({ topic, group: this.options.groupId });
-        this.metrics.handlerDuration.observe({ topic, group: this.options.groupId }, Number(process.hrtime.bigint() - startedAt) / 1e9);
+        const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+        this.metrics.handlerDuration.observe({ topic, group: this.options.groupId }, seconds);
         this.complete(state, message.offset);
         return;
       } catch (error) {
@@ -344,6 +335,33 @@ export class ConsumerRunner {
           this.logger.info(fields, 'retry abandoned (partition revoked or shutdown): message stays uncommitted');
           return;
         }
+      }
+    }
+  }
+
+  /**
+   * Decodes the message value; dead-letters undecodable bytes at once, retries transient codec failures (registry
+   * unreachable) until they pass or the partition is revoked. Undefined when the message is finished or abandoned.
+   */
+  private async decode(state: PartitionState, message: KafkaMessage, fields: object): Promise<DecodedEvent | undefined> {
+    if (message.value === null) return { typeName: '', schemaId: -1, value: null };
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.options.codec.decode(state.topic, message.value);
+      } catch (error) {
+        if (isTransient(error)) {
+          const delayMs = backoffDelayMs(this.retry, attempt, Math.random());
+          this.logger.warn(
+            { ...fields, attempt, delayMs, errorClass: errorClassOf(error), error: errorMessageOf(error) },
+            'decode failed transiently, will retry',
+          );
+          if (!(await sleep(delayMs, state.abort.signal))) return undefined;
+          continue;
+        }
+        const poison = new UndecodableMessageError(`cannot decode message: ${errorMessageOf(error)}`, { cause: error });
+        this.metrics.failures.inc({ topic: state.topic, group: this.options.groupId, error_class: poison.name });
+        await this.deadLetter(state, message, poison, 1, 'undecodable', fields);
+        return undefined;
       }
     }
   }

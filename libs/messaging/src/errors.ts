@@ -37,9 +37,22 @@ export class UndecodableMessageError extends PermanentError {
   }
 }
 
-/** How the consumer treats a handler failure: unknown errors are retried like RetryableError. */
+// Errors of other libraries may declare themselves: @tradebridge/contracts' ContractError carries `retryable`
+// (true only when the schema registry was unreachable). The consumer honours that flag.
+function declaredRetryable(error: unknown): boolean | undefined {
+  if (error === null || typeof error !== 'object' || !('retryable' in error)) return undefined;
+  const flag = (error as { retryable: unknown }).retryable;
+  return typeof flag === 'boolean' ? flag : undefined;
+}
+
+/** A failure no retry can fix: a PermanentError, or an error declaring `retryable: false`. Dead-lettered at once. */
 export function isPermanent(error: unknown): boolean {
-  return error instanceof PermanentError;
+  return error instanceof PermanentError || (!(error instanceof RetryableError) && declaredRetryable(error) === false);
+}
+
+/** A failure that says trying later may succeed: a RetryableError, or an error declaring `retryable: true`. */
+export function isTransient(error: unknown): boolean {
+  return error instanceof RetryableError || (!(error instanceof PermanentError) && declaredRetryable(error) === true);
 }
 
 /** The class name recorded in metrics and dead-letter headers. */

@@ -50,7 +50,9 @@ export class EventProducer {
   constructor(private readonly options: EventProducerOptions) {
     const maxInFlightRequests = options.maxInFlightRequests ?? 5;
     if (!Number.isInteger(maxInFlightRequests) || maxInFlightRequests < 1 || maxInFlightRequests > 5) {
-      throw new Error(`maxInFlightRequests must be an integer from 1 to 5 for an idempotent producer, got ${maxInFlightRequests}`);
+      throw new Error(
+        `maxInFlightRequests must be an integer from 1 to 5 for an idempotent producer, got ${maxInFlightRequests}`,
+      );
     }
     this.maxBatchMessages = options.maxBatchMessages ?? 1000;
     this.metrics = producerMetrics(options.registry);

@@ -64,7 +64,9 @@ export class KafkaEventTransport extends Server<Record<string, never>, Transport
 
   override async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
-      const topics = this.options.topics ?? [...this.getHandlers()].filter(([, handler]) => handler.isEventHandler).map(([pattern]) => pattern);
+      const topics =
+        this.options.topics ??
+        [...this.getHandlers()].filter(([, handler]) => handler.isEventHandler).map(([pattern]) => pattern);
       if (topics.length === 0) throw new Error('KafkaEventTransport: no @EventPattern handlers and no topics configured');
       this.runner = new ConsumerRunner({ ...this.options, topics, handler: (event) => this.dispatch(event) });
       await this.runner.start();
