@@ -157,3 +157,27 @@ describe('modifications', () => {
     expect(account.historyOrderById.get(orderId)!.state).toBe('ORDER_STATE_CANCELED');
   });
 });
+
+describe('MT4 tickets', () => {
+  it('given an MT4 partial close, then the remainder lives on under a new ticket commented "from #<old>", and the old ticket is gone (4108)', () => {
+    const engine = newEngine();
+    quote(engine, 'EURUSD', 1.1);
+    const account = newAccount(engine, { platform: 'mt4' });
+    const oldId = trade(engine, account, { actionType: 'ORDER_TYPE_BUY', symbol: 'EURUSD', volume: 1, clientId: 'TB_4' }).positionId!;
+    const r = trade(engine, account, { actionType: 'POSITION_PARTIAL', positionId: oldId, volume: 0.4 });
+    expect(r.response).toMatchObject({ numericCode: 0, positionId: oldId });
+    const [remainder] = [...account.positions.values()];
+    expect(remainder).toMatchObject({ volume: 0.6, comment: `from #${oldId}`, clientId: 'TB_4' });
+    expect(remainder!.id).not.toBe(oldId);
+    expect(trade(engine, account, { actionType: 'POSITION_CLOSE_ID', positionId: oldId }).response.numericCode).toBe(4108);
+    expect(trade(engine, account, { actionType: 'POSITION_CLOSE_ID', positionId: remainder!.id }).response.numericCode).toBe(0);
+  });
+
+  it('given an MT5 partial close, then the position keeps its id', () => {
+    const engine = newEngine();
+    const account = newAccount(engine);
+    const id = trade(engine, account, { actionType: 'ORDER_TYPE_BUY', symbol: 'EURUSD', volume: 1 }).positionId!;
+    trade(engine, account, { actionType: 'POSITION_PARTIAL', positionId: id, volume: 0.4 });
+    expect([...account.positions.keys()]).toEqual([id]);
+  });
+});

@@ -478,7 +478,9 @@ function modifyOrder(account: Account, req: TradeRequest, ctx: TradeContext): Tr
   const side = sideOf(order.type);
   const q = ctx.market.quote(spec.symbol)!;
   const open = resolvePrice(account, spec, req.openPrice, side === 'buy' ? q.ask : q.bid, order.volume) ?? order.openPrice;
-  const stopLimit = req.stopLimitPrice !== undefined ? roundPrice(spec, req.stopLimitPrice) : order.stopLimitPrice;
+  // A triggered stop-limit is a plain limit order now: its old stopLimitPrice no longer applies.
+  const isStopLimit = order.type.endsWith('STOP_LIMIT');
+  const stopLimit = !isStopLimit ? undefined : req.stopLimitPrice !== undefined ? roundPrice(spec, req.stopLimitPrice) : order.stopLimitPrice;
   const entry = stopLimit ?? open;
   const base = req.stopPriceBase === 'CURRENT_PRICE' ? (side === 'buy' ? q.ask : q.bid) : entry;
   const slIn = resolvePrice(account, spec, req.stopLoss, base, order.volume);
@@ -493,7 +495,7 @@ function modifyOrder(account: Account, req: TradeRequest, ctx: TradeContext): Tr
   }
   const unchanged =
     open === order.openPrice &&
-    stopLimit === order.stopLimitPrice &&
+    (!isStopLimit || stopLimit === order.stopLimitPrice) &&
     sl === order.stopLoss &&
     tp === order.takeProfit &&
     expiration.type === order.expirationType &&
@@ -503,7 +505,7 @@ function modifyOrder(account: Account, req: TradeRequest, ctx: TradeContext): Tr
   if (priceProblem) return reject(priceProblem);
   if (!stopsValid(spec, side, entry, sl, tp)) return reject('INVALID_STOPS');
   order.openPrice = open;
-  order.stopLimitPrice = stopLimit;
+  if (isStopLimit) order.stopLimitPrice = stopLimit;
   order.stopLoss = sl;
   order.takeProfit = tp;
   order.expirationType = expiration.type;
@@ -579,8 +581,24 @@ function closePositionRequest(account: Account, req: TradeRequest, ctx: TradeCon
   if (spec.execution === 'SYMBOL_TRADE_EXECUTION_INSTANT' && req.slippage !== undefined && slip > req.slippage) return reject('REQUOTE');
   const price = roundPrice(spec, account.closePrice(p.symbol, p.side) + (p.side === 'buy' ? -slip : slip) * spec.point);
   const meta = { reason: reasonsOf(ctx).deal, orderReason: reasonsOf(ctx).order, magic: req.magic ?? p.magic, comment: req.comment, clientId: req.clientId };
+  const positionId = p.id;
   const { orderId, dealIds } = closeAtMarket(account, spec, p, Math.min(volume, p.volume), price, ctx.now, stripUndefined(meta));
-  return { reason: 'DONE', executed: true, orderId, positionId: p.id, dealIds };
+  reticketMt4Remainder(account, p, ctx.now);
+  return { reason: 'DONE', executed: true, orderId, positionId, dealIds };
+}
+
+/**
+ * MT4 closes a partially closed order and reopens the remaining lots under a new ticket whose comment is
+ * "from #<old ticket>"; MetaApi shows that ticket as the position id. MT5 keeps the position id.
+ */
+function reticketMt4Remainder(account: Account, p: Position, now: number): void {
+  if (account.platform !== 'mt4' || !account.positions.has(p.id)) return;
+  account.positions.delete(p.id);
+  const oldId = p.id;
+  p.id = account.newTicket();
+  p.comment = `from #${oldId}`;
+  p.updateTime = now;
+  account.positions.set(p.id, p);
 }
 
 function stripUndefined<T extends object>(o: T): T {
@@ -603,12 +621,15 @@ function closeBy(account: Account, req: TradeRequest, ctx: TradeContext): TradeO
   const price = b.openPrice;
   const meta: DealMeta = stripUndefined({ orderId: ticket, reason: reasonsOf(ctx).deal, magic: req.magic ?? a.magic, comment: req.comment, clientId: req.clientId });
   const aId = a.id;
+  const bId = b.id;
   const d1 = account.reducePosition(spec, a, volume, price, ctx.now, meta, 'DEAL_ENTRY_OUT_BY');
   const d2 = account.reducePosition(spec, b, volume, price, ctx.now, meta, 'DEAL_ENTRY_OUT_BY');
+  reticketMt4Remainder(account, a, ctx.now);
+  reticketMt4Remainder(account, b, ctx.now);
   account.recordFilledOrder(ticket, spec.symbol, 'ORDER_TYPE_CLOSE_BY', volume, price, ctx.now, {
     ...meta,
     positionId: aId,
-    closeByPositionId: b.id,
+    closeByPositionId: bId,
     orderReason: reasonsOf(ctx).order,
   });
   return { reason: 'DONE', executed: true, orderId: ticket, positionId: aId, dealIds: [d1.id, d2.id] };

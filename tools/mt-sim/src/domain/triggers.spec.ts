@@ -153,6 +153,17 @@ describe('swaps', () => {
   });
 });
 
+describe('weekend swaps', () => {
+  it('given a position held from Friday to Monday, then only the rollover into Saturday is charged (the weekend is in Wednesday\'s triple)', () => {
+    const engine = newEngine(Date.parse('2026-01-09T10:00:00Z')); // Friday 12:00 broker
+    quote(engine, 'EURUSD', 1.1);
+    const account = newAccount(engine);
+    const positionId = trade(engine, account, { actionType: 'ORDER_TYPE_BUY', symbol: 'EURUSD', volume: 1 }).positionId!;
+    engine.advanceTo(Date.parse('2026-01-11T23:00:00Z'), false); // Monday 01:00 broker
+    expect(account.positions.get(positionId)!.swap).toBeCloseTo(-7.2, 6);
+  });
+});
+
 describe('price feed', () => {
   const pricesAfter = (seed: number, ticks: number): number[] => {
     const engine = new Engine({ seed, startTime: MONDAY_NOON_BROKER, tickMs: 250 });

@@ -147,9 +147,12 @@ export function stopOut(account: Account, now: number): TriggerEvent[] {
   }
 }
 
-/** Books one night of swap on every open position; the night into Thursday counts three times. */
+/** Books one night of swap on every open position; the night into Thursday counts three times (the weekend). */
 export function rollover(account: Account, dayStart: number): void {
-  const multiplier = brokerWeekday(dayStart) === 4 ? 3 : 1;
+  // Rollovers close the trading days Monday to Friday: at 00:00 of Tuesday to Saturday, none into Sunday or Monday.
+  const weekday = brokerWeekday(dayStart);
+  if (weekday === 0 || weekday === 1) return;
+  const multiplier = weekday === 4 ? 3 : 1;
   for (const p of account.positions.values()) {
     const spec = account.spec(p.symbol)!;
     const points = p.side === 'buy' ? spec.swapLong : spec.swapShort;
