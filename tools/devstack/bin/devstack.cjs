@@ -70,7 +70,7 @@ async function main() {
     case 'status': {
       const s = await stack.status(opts.profile);
       const line = (name, st, where) =>
-        console.log(`${name.padEnd(9)} ${st.ready ? 'ready  ' : 'DOWN   '} ${st.pid ? `pid ${st.pid}`.padEnd(10) : (st.ready ? 'external  ' : '          ')} ${where}`);
+        console.log(`${name.padEnd(9)} ${st.ready ? 'ready  ' : 'DOWN   '} ${st.pid ? `pid ${st.pid}`.padEnd(10) : (st.ready ? (name === 'postgres' ? 'server    ' : 'external  ') : '          ')} ${where}`);
       console.log(`profile ${s.profile}`);
       line('kafka', s.kafka, s.kafka.brokers.join(','));
       line('registry', s.registry, s.registry.url);

@@ -30,12 +30,13 @@ function runningPid(pidFile) {
 }
 
 /** Starts `command args` detached, output appended to `logFile`, and records it in `pidFile`. */
-function spawnDaemon({ command, args, logFile, pidFile, marker, cwd, env = process.env }) {
+function spawnDaemon({ command, args, logFile, pidFile, marker, cwd, env = process.env, uid, gid }) {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   fs.mkdirSync(path.dirname(pidFile), { recursive: true });
   const fd = fs.openSync(logFile, 'a');
   fs.writeSync(fd, `\n===== devstack: starting at ${new Date().toISOString()}: ${command} ${args.join(' ')}\n`);
-  const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', fd, fd], env });
+  const ids = uid === undefined ? {} : { uid, gid };
+  const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', fd, fd], env, ...ids });
   fs.closeSync(fd);
   child.unref();
   fs.writeFileSync(pidFile, JSON.stringify({ pid: child.pid, marker, startedAt: new Date().toISOString() }) + '\n');

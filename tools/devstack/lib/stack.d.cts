@@ -29,7 +29,8 @@ export interface StatusResult {
   profile: ProfileName;
   kafka: { pid: number | undefined; ready: boolean; brokers: string[]; log: string };
   registry: { pid: number | undefined; ready: boolean; url: string; log: string };
-  postgres: { ready: boolean; url: string };
+  /** `pid` is set when devstack runs its embedded PostgreSQL (no server was found on 127.0.0.1:5432). */
+  postgres: { pid: number | undefined; ready: boolean; url: string };
 }
 
 export interface LogOption {
@@ -39,7 +40,7 @@ export interface LogOption {
 export declare class DevstackError extends Error {}
 
 export declare function up(profile?: ProfileName, options?: LogOption & { timeoutMs?: number }): Promise<UpResult>;
-export declare function down(profile?: ProfileName, options?: LogOption & { timeoutMs?: number }): Promise<Record<ServiceName, StopOutcome>>;
+export declare function down(profile?: ProfileName, options?: LogOption & { timeoutMs?: number }): Promise<Partial<Record<ServiceName | 'postgres', StopOutcome>>>;
 export declare function reset(profile?: ProfileName, options?: LogOption): Promise<void>;
 export declare function status(profile?: ProfileName): Promise<StatusResult>;
 export declare function envFor(profile?: ProfileName, env?: NodeJS.ProcessEnv): { KAFKA_BROKERS: string; SCHEMA_REGISTRY_URL: string; DATABASE_URL: string };
