@@ -113,6 +113,7 @@ async function runScenario(url: string, pid: number, scenario: Scenario, seconds
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const hz = 100; // USER_HZ on Linux
+  const cpuSeconds = cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / hz : undefined;
   return {
     name: scenario.name,
     concurrency,
@@ -123,7 +124,9 @@ async function runScenario(url: string, pid: number, scenario: Scenario, seconds
     p50Ms: round(percentile(latencies, 50)),
     p99Ms: round(percentile(latencies, 99)),
     maxMs: round(latencies.at(-1) ?? NaN),
-    simulatorCpuPercent: cpuBefore !== undefined && cpuAfter !== undefined ? Math.round(((cpuAfter - cpuBefore) / hz / elapsed) * 100) : null,
+    simulatorCpuPercent: cpuSeconds !== undefined ? Math.round((cpuSeconds / elapsed) * 100) : null,
+    // What one fully used core would sustain: requests served per CPU-second the simulator process actually got.
+    requestsPerSimulatorCpuSecond: cpuSeconds ? Math.round(requests / cpuSeconds) : null,
   };
 }
 
@@ -181,6 +184,7 @@ const scenarios: Scenario[] = [
 ];
 
 async function main(): Promise<void> {
+  const loadBefore = os.loadavg();
   const sim = await startSimProcess();
   const results: Record<string, unknown>[] = [];
   try {
@@ -208,6 +212,8 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     commit,
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}` },
+    // Other processes share the machine; the 1-minute load average says how much (2 cores: above 2 means contention).
+    loadAverage1m: { before: round(loadBefore[0]!, 2), after: round(os.loadavg()[0]!, 2) },
     accounts: ACCOUNTS,
     scenarios: results,
     engineOnly: engine,
