@@ -322,4 +322,14 @@ describe('ConsumerRunner (with a fake kafkajs)', () => {
     expect(kafka.sent(`${topic}.dlq`)[0].headers[DeadLetterHeaders.errorClass]).toBe('InvalidEventError');
     await runner.stop();
   });
+
+  it('reports its lifecycle for readiness checks', async () => {
+    const { runner } = setup(async () => undefined);
+    expect(runner.status).toBe('created');
+    await runner.start();
+    expect(runner.status).toBe('running');
+    await runner.stop();
+    expect(runner.status).toBe('stopped');
+    await expect(runner.start()).rejects.toThrow(/cannot start: it is stopped/);
+  });
 });

@@ -89,6 +89,9 @@ class PartitionState {
 
 type DeadLetterReason = 'undecodable' | 'permanent' | 'exhausted';
 
+/** Lifecycle of a runner; `failed` means kafkajs gave up on the consumer and nothing is consumed any more. */
+export type ConsumerRunnerStatus = 'created' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
+
 /**
  * Consumes topics with kafkajs and runs a handler per message with these guarantees:
  *
@@ -118,7 +121,7 @@ export class ConsumerRunner {
   private readonly tracer = trace.getTracer('@tradebridge/messaging');
   private partitions = new Map<string, PartitionState>();
   private stopping = false;
-  private started = false;
+  private state: ConsumerRunnerStatus = 'created';
   private stopPromise: Promise<void> | undefined;
   private commitRequested = false;
   private commitLoop: Promise<void> | undefined;
@@ -149,6 +152,11 @@ export class ConsumerRunner {
     });
   }
 
+  /** Where the runner is in its lifecycle; readiness checks should fail unless it is `running`. */
+  get status(): ConsumerRunnerStatus {
+    return this.state;
+  }
+
   /** The underlying kafkajs consumer (for instrumentation events). */
   get kafkaConsumer(): Consumer {
     return this.consumer;
@@ -156,15 +164,17 @@ export class ConsumerRunner {
 
   /** Connects, subscribes and resolves once the consumer has joined its group. */
   async start(): Promise<void> {
-    if (this.started) throw new Error('ConsumerRunner already started');
-    this.started = true;
+    if (this.state !== 'created') throw new Error(`ConsumerRunner cannot start: it is ${this.state}`);
+    this.state = 'starting';
     if (this.ownsProducer) await this.producer.connect();
     const { GROUP_JOIN, CRASH } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, (event) => this.onGroupJoin(event.payload.memberAssignment));
     this.consumer.on(CRASH, (event) => {
       const { error, restart } = event.payload;
       this.logger.error({ group: this.options.groupId, error: errorMessageOf(error), restart }, 'kafka consumer crashed');
-      if (!restart) this.options.onFatalError?.(error);
+      if (restart) return;
+      this.state = 'failed';
+      this.options.onFatalError?.(error);
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning ?? true });
@@ -174,6 +184,7 @@ export class ConsumerRunner {
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.onBatch(payload),
     });
+    if (this.state === 'starting') this.state = 'running';
   }
 
   /**
@@ -186,7 +197,11 @@ export class ConsumerRunner {
   }
 
   private async doStop(): Promise<void> {
-    if (!this.started) return;
+    if (this.state === 'created' || this.state === 'stopped') {
+      this.state = 'stopped';
+      return;
+    }
+    this.state = 'stopping';
     this.stopping = true;
     try {
       this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
@@ -210,6 +225,7 @@ export class ConsumerRunner {
     await this.flushCommits();
     await this.consumer.disconnect();
     if (this.ownsProducer) await this.producer.disconnect();
+    this.state = 'stopped';
   }
 
   private onGroupJoin(assignment: Record<string, number[]>): void {

@@ -13,6 +13,7 @@ export { type EventCodec, type DecodedEvent, jsonCodec } from './codec';
 export {
   ConsumerRunner,
   type ConsumerRunnerOptions,
+  type ConsumerRunnerStatus,
   type ConsumedEvent,
   type EventHandler,
   type RetryPolicy,
@@ -27,5 +28,6 @@ export {
   KafkaEventContext,
   KAFKA_EVENT_TRANSPORT,
   type KafkaEventTransportOptions,
+  type KafkaEventTransportStatus,
 } from './nest/kafka-event-transport';
 export { MessagingModule, type MessagingModuleAsyncOptions } from './nest/messaging.module';

@@ -71,10 +71,19 @@ export class EventProducer {
     this.connected = true;
   }
 
-  /** Waits for every accepted message to be acknowledged, then disconnects. */
-  async disconnect(): Promise<void> {
-    await this.flush();
+  /**
+   * Stops accepting messages, waits up to `timeoutMs` for the accepted ones to be acknowledged, then disconnects
+   * (messages still unacknowledged then fail their publish() call).
+   */
+  async disconnect(timeoutMs = 30_000): Promise<void> {
     this.connected = false;
+    let timer: NodeJS.Timeout | undefined;
+    const flushed = await Promise.race([
+      this.flush().then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (!flushed) this.logger.warn({ pending: this.queue.length }, 'producer flush timed out, disconnecting anyway');
     await this.producer.disconnect();
   }
 

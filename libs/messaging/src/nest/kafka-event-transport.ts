@@ -46,7 +46,8 @@ export interface KafkaEventTransportOptions extends Omit<ConsumerRunnerOptions, 
 /** Symbol identifying this transport in Nest (`transportId`). */
 export const KAFKA_EVENT_TRANSPORT = Symbol('tradebridge.kafka-event-transport');
 
-type TransportStatus = 'connected' | 'disconnected';
+/** Status the transport reports on Nest's `status` observable; `failed` means nothing is consumed any more. */
+export type KafkaEventTransportStatus = 'connected' | 'disconnected' | 'failed';
 
 /**
  * A NestJS transport strategy that runs `@EventPattern('<topic>')` handlers on the project's {@link ConsumerRunner}:
@@ -54,7 +55,7 @@ type TransportStatus = 'connected' | 'disconnected';
  * different keys in parallel, failures are retried and then dead-lettered, and close() drains before disconnecting.
  * A handler receives the decoded value as `@Payload()` and a {@link KafkaEventContext} as `@Ctx()`.
  */
-export class KafkaEventTransport extends Server<Record<string, never>, TransportStatus> implements CustomTransportStrategy {
+export class KafkaEventTransport extends Server<Record<string, never>, KafkaEventTransportStatus> implements CustomTransportStrategy {
   override readonly transportId = KAFKA_EVENT_TRANSPORT;
   private runner: ConsumerRunner | undefined;
 
@@ -68,7 +69,15 @@ export class KafkaEventTransport extends Server<Record<string, never>, Transport
         this.options.topics ??
         [...this.getHandlers()].filter(([, handler]) => handler.isEventHandler).map(([pattern]) => pattern);
       if (topics.length === 0) throw new Error('KafkaEventTransport: no @EventPattern handlers and no topics configured');
-      this.runner = new ConsumerRunner({ ...this.options, topics, handler: (event) => this.dispatch(event) });
+      this.runner = new ConsumerRunner({
+        ...this.options,
+        topics,
+        handler: (event) => this.dispatch(event),
+        onFatalError: (error) => {
+          this._status$.next('failed');
+          this.options.onFatalError?.(error);
+        },
+      });
       await this.runner.start();
       this._status$.next('connected');
       callback();
@@ -85,6 +94,11 @@ export class KafkaEventTransport extends Server<Record<string, never>, Transport
 
   override on(): never {
     throw new Error('KafkaEventTransport does not emit events; use unwrap() for the kafkajs consumer');
+  }
+
+  /** The consumer runner once listening (its `status` suits a readiness check). */
+  get consumerRunner(): ConsumerRunner | undefined {
+    return this.runner;
   }
 
   /** Returns the kafkajs consumer once listening. */
