@@ -349,7 +349,14 @@ export class TerminalConnection extends EventEmitter<TerminalConnectionEvents> i
       this.reevaluate();
       return circuitOpenResult(request);
     }
-    const result = await send(this.endpoints[index].terminal);
+    let result: TradeResult;
+    try {
+      result = await send(this.endpoints[index].terminal);
+    } catch (error) {
+      // Invalid input is refused before sending: it says nothing about the connection, so a probe slot is freed.
+      this.breakers[index].releaseProbe();
+      throw error;
+    }
     this.record(index, 'trade', operation, !isConnectivityFailure(result), result.brokerRoundTripMs);
     return result;
   }
