@@ -93,6 +93,24 @@ describe('registry codec', () => {
     expect(value).toEqual(signal());
   });
 
+  it('decodes values whose registered schema is a base64 FileDescriptorProto (older Confluent clients)', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const descriptor = require('protobufjs/ext/descriptor') as { FileDescriptorProto: protobuf.Type };
+    const root = protobuf.parse(localSchemas().get('signal.generated')!.source, { keepCase: true }).root;
+    const set = (root as unknown as { toDescriptor(s: string): { file: object[] } }).toDescriptor('proto3');
+    const base64 = Buffer.from(descriptor.FileDescriptorProto.encode(set.file[0]!).finish()).toString('base64');
+    const registry = new InMemorySchemaRegistry();
+    registry.put(500, base64);
+
+    const bytes = frame(500, [0], encodePayload('signal.generated', signal()));
+    const known = await createEventCodec({ registry }).decode('signal.generated', bytes);
+    const unknown = await createEventCodec({ registry }).decode('not.ours', bytes);
+
+    expect(known.typeName).toBe(TOPICS['signal.generated'].valueType);
+    expect(known.value).toEqual(signal());
+    expect(unknown.value).toEqual(signal()); // read with the writer's descriptor, camelCase like text schemas
+  });
+
   it('decodes topics it has no local type for with the writer schema (audit reads everything)', async () => {
     const registry = new InMemorySchemaRegistry();
     const bytes = await createEventCodec({ registry }).encode('risk.rejected', fixture('risk.rejected'));

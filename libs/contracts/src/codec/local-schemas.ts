@@ -13,11 +13,59 @@ export interface LocalSchema {
   messageIndexes: number[];
 }
 
-/** Parses schema text as the codec does: comments kept, camelCase field names. */
+/**
+ * Parses a registered protobuf schema: .proto text (what this codec and current Confluent clients register), or a
+ * base64-encoded FileDescriptorProto (what older Confluent clients, e.g. confluent-kafka-python 1.x, register and
+ * Apicurio returns unchanged). Both give camelCase field names.
+ */
 export function parseSchema(source: string): protobuf.Root {
-  const { root } = protobuf.parse(source, { alternateCommentMode: true, keepCase: false });
+  try {
+    const { root } = protobuf.parse(source, { alternateCommentMode: true, keepCase: false });
+    root.resolveAll();
+    return root;
+  } catch (err) {
+    if (/^[A-Za-z0-9+/]+={0,2}$/.test(source.trim())) return rootFromDescriptor(Buffer.from(source.trim(), 'base64'));
+    throw err;
+  }
+}
+
+function rootFromDescriptor(bytes: Buffer): protobuf.Root {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const descriptor = require('protobufjs/ext/descriptor') as {
+    FileDescriptorProto: protobuf.Type;
+    FileDescriptorSet: protobuf.Type;
+  };
+  const file = descriptor.FileDescriptorProto.decode(bytes);
+  const set = descriptor.FileDescriptorSet.create({ file: [file] });
+  const fromDescriptor = (protobuf.Root as unknown as { fromDescriptor(d: unknown): protobuf.Root }).fromDescriptor;
+  // Descriptors carry proto field names; rebuild with camelCase names, as text schemas are parsed.
+  const json = camelCaseFields(fromDescriptor(set).toJSON()) as protobuf.INamespace;
+  const root = protobuf.Root.fromJSON(json);
   root.resolveAll();
   return root;
+}
+
+function camelCaseFields(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(camelCaseFields);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    if (key === 'fields' && value && typeof value === 'object') {
+      out[key] = Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([name, f]) => [protobuf.util.camelCase(name), f]),
+      );
+    } else if (key === 'oneofs' && value && typeof value === 'object') {
+      out[key] = Object.fromEntries(
+        Object.entries(value as Record<string, { oneof: string[] }>).map(([name, o]) => [
+          name,
+          { ...o, oneof: o.oneof.map((m) => protobuf.util.camelCase(m)) },
+        ]),
+      );
+    } else {
+      out[key] = camelCaseFields(value);
+    }
+  }
+  return out;
 }
 
 /** Top-level message types of a file in declaration order (what Confluent message indexes count). */
