@@ -6,12 +6,25 @@ export type ClockMode = 'real' | 'manual';
 
 /** The simulator's market clock; the engine itself never reads the wall clock. */
 export class SimClock {
-  private offsetMs = 0;
+  private offsetMs: number;
 
+  /** `startTime` (real mode) shifts market time so that it starts there and then runs with the wall clock. */
   constructor(
     readonly mode: ClockMode,
     private readonly engine: Engine,
-  ) {}
+    private readonly startTime?: number,
+  ) {
+    this.offsetMs = this.initialOffset();
+  }
+
+  private initialOffset(): number {
+    return this.mode === 'real' && this.startTime !== undefined ? this.startTime - Date.now() : 0;
+  }
+
+  /** Market time a reset starts from. */
+  resetTime(): number {
+    return this.mode === 'real' ? Date.now() + this.initialOffset() : (this.startTime ?? this.engine.now);
+  }
 
   /** Current market time. */
   now(): number {
@@ -37,8 +50,8 @@ export class SimClock {
     return this.advance(time - this.engine.now, movePrices);
   }
 
-  /** Restarts at `startTime` after a reset. */
+  /** Restarts at the start time after a reset. */
   restart(): void {
-    this.offsetMs = 0;
+    this.offsetMs = this.initialOffset();
   }
 }

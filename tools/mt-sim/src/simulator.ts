@@ -14,7 +14,10 @@ export interface SimulatorOptions {
   seed?: number;
   /** 'manual' (default): market time moves only through the admin API; 'real': it follows the wall clock. */
   clock?: ClockMode;
-  /** Initial market time (ISO or epoch ms); default Monday 2026-01-05 10:00 UTC for manual, now for real. */
+  /**
+   * Initial market time (ISO or epoch ms); default Monday 2026-01-05 10:00 UTC for manual, now for real. With a real
+   * clock, market time starts there and then runs with the wall clock.
+   */
   startTime?: string | number;
   tickMs?: number;
   adminToken?: string;
@@ -50,7 +53,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const tickMs = options.tickMs ?? 250;
   if (!(tickMs > 0)) throw new RangeError('tickMs must be positive');
   const engine = new Engine({ seed: options.seed ?? 42, startTime, tickMs });
-  const clock = new SimClock(mode, engine);
+  const clock = new SimClock(mode, engine, mode === 'manual' || options.startTime !== undefined ? startTime : undefined);
   const created = (options.accounts ?? []).map((a) => engine.createAccount(a));
   const server = createSimServer({ engine, clock, startTime, ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}) });
   const host = options.host ?? '127.0.0.1';

@@ -284,7 +284,7 @@ export async function handleAdmin(
       const r = new FieldReader(requireObject(body));
       const seed = r.number('seed', { integer: true, min: 0 });
       if (r.errors.length > 0) invalid(r.errors);
-      const start = clock.mode === 'real' ? Date.now() : ctx.startTime;
+      const start = clock.resetTime();
       clock.restart();
       engine.reset(seed ?? engine.seed, start);
       return sendJson(res, 200, { reset: true, ...clockView(ctx) });

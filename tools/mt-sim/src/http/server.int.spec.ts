@@ -342,3 +342,36 @@ describe('terminal-side actions and fleet-wide faults', () => {
     expect((await call(a, 'GET', 'account-information')).status).toBe(200);
   });
 });
+
+describe('real clock', () => {
+  it('moves market time with the wall clock from the given start, ticking prices and firing triggers on its own', async () => {
+    const real = await startSimulator({ port: 0, seed: 9, clock: 'real', tickMs: 2, startTime: '2026-01-06T10:00:00.000Z', accounts: [{ id: 'r', token: 't' }] });
+    try {
+      const first = await real.admin.clock();
+      expect(first.clock).toBe('real');
+      expect(Date.parse(first.time)).toBeGreaterThanOrEqual(Date.parse('2026-01-06T10:00:00.000Z'));
+      // a buy stop above the ask and a sell stop below the bid: the random walk reaches one of them. Quotes move
+      // while we place them, so each is placed against a fresh price until the broker accepts it.
+      const place = async (actionType: string, offset: number): Promise<void> => {
+        for (let attempt = 0; attempt < 50; attempt++) {
+          const q = (await callAccount(real.url, 'r', 't', 'GET', 'symbols/EURUSD/current-price')).body;
+          const openPrice = +((offset > 0 ? q.ask : q.bid) + offset).toFixed(5);
+          if ((await callAccount(real.url, 'r', 't', 'POST', 'trade', { actionType, symbol: 'EURUSD', volume: 0.1, openPrice })).body.numericCode === 10008) return;
+        }
+        throw new Error(`could not place ${actionType}`);
+      };
+      await place('ORDER_TYPE_BUY_STOP', 0.0002);
+      await place('ORDER_TYPE_SELL_STOP', -0.0002);
+      const deadline = Date.now() + 20_000;
+      let filled = 0;
+      while (filled === 0 && Date.now() < deadline) {
+        filled = (await callAccount(real.url, 'r', 't', 'GET', 'positions')).body.length;
+        if (filled === 0) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(filled).toBeGreaterThan(0);
+      expect((await real.admin.clock()).tick).toBeGreaterThan(first.tick);
+    } finally {
+      await real.close();
+    }
+  });
+});
