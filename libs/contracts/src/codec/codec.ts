@@ -268,9 +268,8 @@ class RegistryCodec implements RegistryEventCodec {
   }
 
   async registerAll(topics: readonly TopicName[] = Object.keys(TOPICS) as TopicName[]): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
-    for (const t of topics) out[t] = await this.schemaIdFor(`${this.prefix}${t}`);
-    return out;
+    const ids = await Promise.all(topics.map((t) => this.schemaIdFor(`${this.prefix}${t}`)));
+    return Object.fromEntries(topics.map((t, i) => [t, ids[i]!]));
   }
 
   schemaIdFor(topic: string): Promise<number> {
