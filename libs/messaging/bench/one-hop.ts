@@ -2,11 +2,13 @@
 // project's EventProducer (idempotent, acks=all) and ConsumerRunner (key-ordered parallelism, prefix commits).
 //
 //   npm run bench:kafka                      (KAFKA_BROKERS, default the devstack test profile 127.0.0.1:19092)
-//   BENCH_MESSAGES=20000 BENCH_KEYS=1000 BENCH_RATE=2000 npm run bench:kafka
+//   BENCH_MESSAGES=20000 BENCH_KEYS=1000 BENCH_RATE=1000 BENCH_PACED_MESSAGES=5000 npm run bench:kafka
 //
-// Two phases on fresh topics with 12 partitions (the main-flow partition count):
-//   burst: all messages published at once, as fast as the producer takes them (throughput; latency includes queueing);
-//   paced: messages published at a fixed rate below saturation (the one-hop latency a single event sees).
+// Phases, each on a fresh topic with 12 partitions (the main-flow partition count), keys account-0..account-N:
+//   burst:       all messages published at once (throughput; latency includes the queueing of the burst);
+//   paced:       messages published at a fixed rate below saturation (the one-hop latency one event sees);
+//   paced-bare-consumer: the same paced load and producer, consumed by a bare kafkajs eachMessage consumer with
+//                auto-commit (no key scheduling, no prefix commits, no DLQ), for the overhead ratio of the runner.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,13 +38,59 @@ interface PhaseResult {
   messagesPerSec: number;
 }
 
+/** A way to publish and consume: the project's producer/runner, or bare kafkajs. */
+interface Pipeline {
+  publish(topic: string, key: string, value: { seq: number; sentAt: string }): Promise<void>;
+  consume(topic: string, onMessage: (value: { sentAt: string }) => void): Promise<() => Promise<void>>;
+}
+
 const kafka = createKafkaClient({ brokers, clientId: 'bench-one-hop', logger: silentLogger });
+
+function projectPipeline(producer: EventProducer): Pipeline {
+  return {
+    publish: (topic, key, value) => producer.publish(topic, key, value),
+    async consume(topic, onMessage) {
+      const runner = new ConsumerRunner({
+        kafka,
+        groupId: `bench-${topic}`,
+        topics: [topic],
+        codec: jsonCodec,
+        registry: new Registry(),
+        logger: silentLogger,
+        maxConcurrency: 64,
+        maxBufferedMessages: 2_000,
+        maxWaitTimeMs: 100,
+        handler: async (event) => onMessage(event.value),
+      });
+      await runner.start();
+      return () => runner.stop();
+    },
+  };
+}
+
+/** The same producer with a bare kafkajs consumer (eachMessage, auto-commit): isolates the runner's overhead. */
+function bareConsumerPipeline(producer: EventProducer): Pipeline {
+  return {
+    publish: (topic, key, value) => producer.publish(topic, key, value),
+    async consume(topic, onMessage) {
+      const consumer = kafka.consumer({ groupId: `bench-bare-${topic}`, maxWaitTimeInMs: 100 });
+      let joined!: () => void;
+      const groupJoined = new Promise<void>((resolve) => (joined = resolve));
+      consumer.on(consumer.events.GROUP_JOIN, () => joined());
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => onMessage(JSON.parse(message.value!.toString())) });
+      await groupJoined;
+      return () => consumer.disconnect();
+    },
+  };
+}
 
 async function main(): Promise<void> {
   const run = Date.now().toString(36);
   const admin = kafka.admin();
   await admin.connect();
-  const topics = [`bench.one-hop.burst.${run}`, `bench.one-hop.paced.${run}`];
+  const topics = ['burst', 'paced', 'paced-bare'].map((p) => `bench.one-hop.${p}.${run}`);
   await admin.createTopics({
     waitForLeaders: true,
     topics: topics.flatMap((topic) => [
@@ -53,9 +101,13 @@ async function main(): Promise<void> {
   const producer = new EventProducer({ kafka, codec: jsonCodec, registry: new Registry() });
   await producer.connect();
   try {
-    const burst = await phase('burst', topics[0]!, producer, messages, null);
-    const paced = await phase('paced', topics[1]!, producer, pacedMessages, rate);
-    report([burst, paced]);
+    const project = projectPipeline(producer);
+    const results = [
+      await phase('burst', topics[0]!, project, messages, null),
+      await phase('paced', topics[1]!, project, pacedMessages, rate),
+      await phase('paced-bare-consumer', topics[2]!, bareConsumerPipeline(producer), pacedMessages, rate),
+    ];
+    report(results);
   } finally {
     await producer.disconnect();
     await admin.deleteTopics({ topics: topics.flatMap((t) => [t, `${t}.dlq`]) }).catch(() => undefined);
@@ -63,26 +115,14 @@ async function main(): Promise<void> {
   }
 }
 
-async function phase(name: string, topic: string, producer: EventProducer, count: number, perSecond: number | null): Promise<PhaseResult> {
+async function phase(name: string, topic: string, pipeline: Pipeline, count: number, perSecond: number | null): Promise<PhaseResult> {
   const latenciesNs: bigint[] = [];
   let finished!: () => void;
   const allReceived = new Promise<void>((resolve) => (finished = resolve));
-  const runner = new ConsumerRunner({
-    kafka,
-    groupId: `bench-${topic}`,
-    topics: [topic],
-    codec: jsonCodec,
-    registry: new Registry(),
-    logger: silentLogger,
-    maxConcurrency: 64,
-    maxBufferedMessages: 2_000,
-    maxWaitTimeMs: 100,
-    handler: async (event) => {
-      latenciesNs.push(process.hrtime.bigint() - BigInt(event.value.sentAt));
-      if (latenciesNs.length === count) finished();
-    },
+  const stop = await pipeline.consume(topic, (value) => {
+    latenciesNs.push(process.hrtime.bigint() - BigInt(value.sentAt));
+    if (latenciesNs.length === count) finished();
   });
-  await runner.start();
   const started = process.hrtime.bigint();
   const sends: Promise<void>[] = [];
   for (let i = 0; i < count; i += 1) {
@@ -90,12 +130,12 @@ async function phase(name: string, topic: string, producer: EventProducer, count
       const due = started + BigInt(Math.round((i * 1e9) / perSecond));
       while (process.hrtime.bigint() < due) await new Promise((resolve) => setTimeout(resolve, 1));
     }
-    sends.push(producer.publish(topic, `account-${i % keys}`, { seq: i, sentAt: process.hrtime.bigint().toString() }));
+    sends.push(pipeline.publish(topic, `account-${i % keys}`, { seq: i, sentAt: process.hrtime.bigint().toString() }));
   }
   await Promise.all(sends);
   await allReceived;
   const elapsedSec = Number(process.hrtime.bigint() - started) / 1e9;
-  await runner.stop();
+  await stop();
   const sorted = latenciesNs.map((ns) => Number(ns) / 1e6).sort((a, b) => a - b);
   const pick = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
   return {
@@ -115,6 +155,9 @@ function round(value: number): number {
 }
 
 function report(results: PhaseResult[]): void {
+  const paced = results.find((r) => r.phase === 'paced')!;
+  const pacedBare = results.find((r) => r.phase === 'paced-bare-consumer')!;
+  const ratios = { p50: round(paced.p50Ms / pacedBare.p50Ms), p99: round(paced.p99Ms / pacedBare.p99Ms) };
   const document = {
     benchmark: 'kafka-one-hop',
     description: 'EventProducer (idempotent, acks=all, JSON codec) -> broker -> ConsumerRunner handler, one process',
@@ -123,6 +166,7 @@ function report(results: PhaseResult[]): void {
     brokers,
     partitions,
     results,
+    pacedVersusBareConsumer: ratios,
   };
   mkdirSync(path.dirname(resultFile), { recursive: true });
   writeFileSync(resultFile, `${JSON.stringify(document, null, 2)}\n`);
@@ -136,6 +180,7 @@ function report(results: PhaseResult[]): void {
       '|---|---|---|---|---|---|---|---|',
       ...rows,
       '',
+      `paced / paced-bare-consumer: p50 x${ratios.p50}, p99 x${ratios.p99}; load average (1 min) ${document.machine.loadAverage1m} on ${document.machine.cpus} cores`,
       `written to ${resultFile}`,
     ].join('\n'),
   );
