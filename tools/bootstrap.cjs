@@ -37,7 +37,13 @@ const wanted = lockHash();
 const have = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, 'utf8').trim() : '';
 if (have !== wanted) {
   console.log('[tradebridge] installing dependencies (package-lock.json changed or node_modules missing)...');
-  const status = run(npm, fs.existsSync(lockFile) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund']);
+  let status = run(npm, fs.existsSync(lockFile) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund']);
+  if (status !== 0 && fs.existsSync(lockFile)) {
+    // `npm ci` refuses a lock file that lacks optional platform packages the registry does not serve (for example
+    // @swc/core-darwin-arm64 of a release whose macOS builds were not published); `npm install` skips those.
+    console.log('[tradebridge] `npm ci` failed; retrying with `npm install`...');
+    status = run(npm, ['install', '--no-audit', '--no-fund']);
+  }
   if (status !== 0) {
     console.error('[tradebridge] dependency installation failed; see the npm output above.');
     process.exit(status);
