@@ -29,3 +29,4 @@ export {
   type DecodedEvent,
 } from './codec/codec';
 export { InMemorySchemaRegistry } from './testing/in-memory-registry';
+export * from './keys';
