@@ -5,17 +5,41 @@ import type { NewOutboxRow, NewTradingSignal, SignalDb } from './signal.table';
 type Db = Kysely<SignalDb> | Transaction<SignalDb>;
 
 /**
- * Inserts a signal unless the same source already sent the same external id. Returns false for a duplicate; inside a
- * transaction a concurrent duplicate waits on the unique index until the first one commits or rolls back.
+ * Stores a signal and its outbox row in one statement (hence one transaction and one round trip), unless the same
+ * source already sent the same external id: then nothing is written and the existing signal comes back. A concurrent
+ * duplicate blocks on the unique index until the first commits, then writes nothing; if the existing row is not yet
+ * visible to this statement's snapshot, `existing` is undefined and the caller reads it again.
  */
-export async function insertSignalIfNew(db: Db, row: NewTradingSignal): Promise<boolean> {
-  const inserted = await db
-    .insertInto('trading_signals')
-    .values(row)
-    .onConflict((oc) => oc.columns(['source_id', 'external_id']).doNothing())
-    .returning('signal_id')
-    .executeTakeFirst();
-  return inserted !== undefined;
+export async function insertSignalWithOutbox(
+  db: Db,
+  signal: NewTradingSignal,
+  outbox: Omit<NewOutboxRow, 'signal_id'>,
+): Promise<{ created: true } | { created: false; existing: { signal_id: string; status: string } | undefined }> {
+  const columns = Object.keys(signal) as Array<keyof NewTradingSignal>;
+  const values = columns.map((c) => {
+    const v = signal[c];
+    if (c === 'take_profits') return sql`${v}::numeric[]`;
+    if (c === 'payload') return sql`${v}::jsonb`;
+    return sql`${v}`;
+  });
+  const r = await sql<{ signal_id: string; status: string; created: boolean }>`
+    with ins as (
+      insert into signal.trading_signals (${sql.join(columns.map((c) => sql.ref(c)))})
+      values (${sql.join(values)})
+      on conflict (source_id, external_id) do nothing
+      returning signal_id, status
+    ), ob as (
+      insert into signal.outbox (event_id, topic, message_key, signal_id, payload)
+      select ${outbox.event_id}::uuid, ${outbox.topic}::text, ${outbox.message_key}::text, ins.signal_id, ${outbox.payload}::jsonb from ins
+    )
+    select signal_id, status, true as created from ins
+    union all
+    select signal_id, status, false as created from signal.trading_signals
+     where source_id = ${signal.source_id}::uuid and external_id = ${signal.external_id}::text and not exists (select 1 from ins)`.execute(db);
+  const created = r.rows.find((row) => row.created);
+  if (created !== undefined) return { created: true };
+  const existing = r.rows[0];
+  return { created: false, existing: existing === undefined ? undefined : { signal_id: existing.signal_id, status: existing.status } };
 }
 
 /** The signal a source already sent under an external id. */
@@ -45,10 +69,6 @@ export async function findReferenced(db: Db, sourceId: string, ref: SignalRefere
     direction: row.direction,
     orderType: row.order_type,
   };
-}
-
-export async function insertOutbox(db: Db, row: NewOutboxRow): Promise<void> {
-  await db.insertInto('outbox').values(row).execute();
 }
 
 /** A stored signal as the read API returns it, with times in microseconds since the epoch. */

@@ -1,7 +1,6 @@
 import { TOPICS } from '@tradebridge/contracts';
-import { withTransaction } from '@tradebridge/persistence';
 import type { Kysely } from 'kysely';
-import { findByExternalId, findReferenced, insertOutbox, insertSignalIfNew } from '../../adapters/postgres/signals.repository';
+import { findByExternalId, findReferenced, insertSignalWithOutbox } from '../../adapters/postgres/signals.repository';
 import type { SignalDb } from '../../adapters/postgres/signal.table';
 import { checkReference, isoFromEpochMicros, type FieldError, type ValidatedSignal } from '../../domain';
 import { buildSignalGenerated } from './signal-generated';
@@ -28,28 +27,37 @@ export interface OutboxWaker {
 }
 
 /**
- * Stores a validated signal and its `signal.generated` outbox row in one transaction, or returns the original signal
- * id when the source already sent this external id. The unique (source_id, external_id) constraint decides races: a
- * concurrent duplicate blocks on it until the first commits, then inserts nothing, so at most one row and one event
- * ever exist per external id.
+ * Stores a validated signal and its `signal.generated` outbox row in one transaction (one statement), or returns the
+ * original signal id when the source already sent this external id. The unique (source_id, external_id) constraint
+ * decides races: a concurrent duplicate blocks on it until the first commits, then inserts nothing, so at most one
+ * row and one event ever exist per external id, across restarts too.
  */
 export async function submitSignal(db: Kysely<SignalDb>, waker: OutboxWaker, cmd: SubmitSignal): Promise<SubmitOutcome> {
   const { signal } = cmd;
-  const outcome = await withTransaction(db, async (trx): Promise<SubmitOutcome> => {
-    if (signal.externalId !== null) {
-      const existing = await findByExternalId(trx, cmd.sourceId, signal.externalId);
-      if (existing !== undefined) return { kind: 'duplicate', signalId: existing.signal_id, status: existing.status };
+  let refSignalId: string | null = null;
+  if (signal.action !== 'open') {
+    // Stored signals never change what a reference checks (action, symbol, direction, order type), so this read
+    // needs no transaction with the write below.
+    const referenced = await findReferenced(db, cmd.sourceId, signal.ref);
+    const errors = checkReference(signal, referenced);
+    if (errors.length > 0) {
+      const duplicate = signal.externalId === null ? undefined : await findByExternalId(db, cmd.sourceId, signal.externalId);
+      return duplicate !== undefined ? { kind: 'duplicate', signalId: duplicate.signal_id, status: duplicate.status } : { kind: 'rejected', errors };
     }
-    let refSignalId: string | null = null;
-    if (signal.action !== 'open') {
-      const referenced = await findReferenced(trx, cmd.sourceId, signal.ref);
-      const errors = checkReference(signal, referenced);
-      if (errors.length > 0) return { kind: 'rejected', errors };
-      refSignalId = referenced?.signalId ?? null;
-    }
+    refSignalId = referenced?.signalId ?? null;
+  }
 
-    const open = signal.action === 'open' ? signal : null;
-    const inserted = await insertSignalIfNew(trx, {
+  const open = signal.action === 'open' ? signal : null;
+  const event = buildSignalGenerated(signal, {
+    signalId: cmd.newSignalId,
+    sourceId: cmd.sourceId,
+    channel: cmd.channel,
+    receivedAtUs: cmd.receivedAtUs,
+    referencedSignalId: refSignalId,
+  });
+  const stored = await insertSignalWithOutbox(
+    db,
+    {
       signal_id: cmd.newSignalId,
       source_id: cmd.sourceId,
       external_id: signal.externalId,
@@ -69,30 +77,15 @@ export async function submitSignal(db: Kysely<SignalDb>, waker: OutboxWaker, cmd
       source_timestamp: signal.sourceTimestamp,
       payload: JSON.stringify(signal),
       accepted_at: isoFromEpochMicros(cmd.receivedAtUs),
-    });
-    if (!inserted) {
-      // Lost a race with a concurrent duplicate that committed meanwhile.
-      const existing = await findByExternalId(trx, cmd.sourceId, signal.externalId ?? '');
-      if (existing === undefined) throw new Error('signal insert conflicted but no row holds its external id');
-      return { kind: 'duplicate', signalId: existing.signal_id, status: existing.status };
-    }
-
-    const event = buildSignalGenerated(signal, {
-      signalId: cmd.newSignalId,
-      sourceId: cmd.sourceId,
-      channel: cmd.channel,
-      receivedAtUs: cmd.receivedAtUs,
-      referencedSignalId: refSignalId,
-    });
-    await insertOutbox(trx, {
-      event_id: event.meta.eventId,
-      topic: TOPICS['signal.generated'].name,
-      message_key: cmd.sourceId,
-      signal_id: cmd.newSignalId,
-      payload: JSON.stringify(event),
-    });
+    },
+    { event_id: event.meta.eventId, topic: TOPICS['signal.generated'].name, message_key: cmd.sourceId, payload: JSON.stringify(event) },
+  );
+  if (stored.created) {
+    waker.wake();
     return { kind: 'created', signalId: cmd.newSignalId };
-  });
-  if (outcome.kind === 'created') waker.wake();
-  return outcome;
+  }
+  // A duplicate: the row is there, but a concurrent first writer may have committed after this statement's snapshot.
+  const existing = stored.existing ?? (await findByExternalId(db, cmd.sourceId, signal.externalId ?? ''));
+  if (existing === undefined) throw new Error('signal insert conflicted but no row holds its external id');
+  return { kind: 'duplicate', signalId: existing.signal_id, status: existing.status };
 }

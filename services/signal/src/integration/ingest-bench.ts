@@ -1,0 +1,217 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createFreshDatabase, testInfra, uniqueName, waitFor } from '@tradebridge/devstack';
+import { createDb } from '@tradebridge/persistence';
+import { sql, type Kysely } from 'kysely';
+import { SIGNAL_SCHEMA, type SignalDb } from '../adapters/postgres/signal.table';
+import { createSource, type CreatedSource } from '../application/sources/source-directory';
+
+const SERVICE_DIR = path.resolve(__dirname, '..', '..');
+const REPO_ROOT = path.resolve(SERVICE_DIR, '..', '..');
+
+export interface BenchSettings {
+  readonly openLoopRatePerSecond: number;
+  readonly openLoopSeconds: number;
+  readonly closedLoopConcurrency: number;
+  readonly closedLoopSeconds: number;
+  readonly sources: number;
+  readonly warmupRequests: number;
+  readonly resultFile: string;
+}
+
+interface PhaseResult {
+  readonly phase: string;
+  readonly requests: number;
+  readonly accepted: number;
+  readonly errors: number;
+  readonly seconds: number;
+  readonly acceptedPerSecond: number;
+  /** Request arrival at the service to broker acknowledgement of signal.generated (service clock, µs resolution). */
+  readonly receivedToAckMs: Percentiles;
+  /** Request arrival to the signal row committed (stored_at, database clock). */
+  readonly receivedToStoredMs: Percentiles;
+  /** What the load generator saw: HTTP round trip of POST /v1/signals. */
+  readonly httpRoundTripMs: Percentiles;
+}
+
+interface Percentiles {
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+function percentiles(samples: number[]): Percentiles {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? 0;
+  return { p50: round(at(0.5)), p90: round(at(0.9)), p99: round(at(0.99)), max: round(s[s.length - 1] ?? 0) };
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Starts the real service as its own process, as it runs in production (compiled on load from the sources). */
+export function spawnService(env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['-r', path.join(SERVICE_DIR, 'scripts', 'register-ts.cjs'), path.join(SERVICE_DIR, 'src', 'main.ts')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  return child;
+}
+
+/**
+ * Measures sustained accepted signals per second and the latency from request arrival to the broker's acknowledgement
+ * of signal.generated, with the service in its own process against the real stack. Latencies come from the service's
+ * own records (accepted_at and published_at, both microseconds from the service clock), so the load generator's
+ * scheduling does not distort them.
+ */
+export async function runIngestBench(settings: BenchSettings): Promise<object> {
+  const infra = testInfra();
+  const database = await createFreshDatabase('signal_bench');
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawnService({
+    DATABASE_URL: database.url,
+    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
+    KAFKA_TOPIC_PREFIX: `${uniqueName('bench')}.`,
+    SIGNAL_HTTP_HOST: '127.0.0.1',
+    SIGNAL_HTTP_PORT: String(port),
+    LOG_LEVEL: 'warn',
+  });
+  let db: Kysely<SignalDb> | null = null;
+  try {
+    await waitFor(async () => (await fetch(`${base}/readyz`)).status === 200, { timeoutMs: 60_000, message: 'signal service ready' });
+    db = createDb<SignalDb>({ url: database.url, schema: SIGNAL_SCHEMA, poolSize: 2 });
+    const sources: CreatedSource[] = [];
+    for (let i = 0; i < settings.sources; i += 1) {
+      sources.push(await createSource(db, { name: `bench-${i}`, allowedSymbols: ['*'], rateLimitPerMinute: 10_000_000 }));
+    }
+    let seq = 0;
+    const post = async (phase: string): Promise<{ ok: boolean; rttMs: number }> => {
+      seq += 1;
+      const source = sources[seq % sources.length] as CreatedSource;
+      const body = JSON.stringify({ action: 'open', externalId: `${phase}-${seq}`, symbol: 'EURUSD', direction: seq % 2 ? 'buy' : 'sell', referencePrice: 1.085, stopLoss: seq % 2 ? 1.08 : 1.09, takeProfits: seq % 2 ? [1.09, 1.1] : [1.08, 1.07], volumeHint: 0.1 });
+      const started = performance.now();
+      try {
+        const res = await fetch(`${base}/v1/signals`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${source.apiKey}` }, body });
+        await res.arrayBuffer();
+        return { ok: res.status === 201, rttMs: performance.now() - started };
+      } catch {
+        return { ok: false, rttMs: performance.now() - started };
+      }
+    };
+
+    for (let i = 0; i < settings.warmupRequests; i += 8) await Promise.all(Array.from({ length: 8 }, () => post('warmup')));
+
+    const phases: PhaseResult[] = [];
+    // Open loop: a steady arrival rate, as real sources send, well below saturation.
+    {
+      const rtts: number[] = [];
+      let accepted = 0;
+      let errors = 0;
+      const inFlight: Promise<void>[] = [];
+      const intervalMs = 1000 / settings.openLoopRatePerSecond;
+      const total = Math.round(settings.openLoopRatePerSecond * settings.openLoopSeconds);
+      const started = performance.now();
+      for (let i = 0; i < total; i += 1) {
+        const due = started + i * intervalMs;
+        const wait = due - performance.now();
+        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+        inFlight.push(
+          post('open').then((r) => {
+            rtts.push(r.rttMs);
+            if (r.ok) accepted += 1;
+            else errors += 1;
+          }),
+        );
+      }
+      await Promise.all(inFlight);
+      const seconds = (performance.now() - started) / 1000;
+      phases.push(await phaseResult(db, `open-loop ${settings.openLoopRatePerSecond}/s`, 'open', total, accepted, errors, seconds, rtts));
+    }
+    // Closed loop: as many signals as the service takes with N concurrent senders (saturation throughput).
+    {
+      const rtts: number[] = [];
+      let accepted = 0;
+      let errors = 0;
+      const deadline = performance.now() + settings.closedLoopSeconds * 1000;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: settings.closedLoopConcurrency }, async () => {
+          while (performance.now() < deadline) {
+            const r = await post('closed');
+            rtts.push(r.rttMs);
+            if (r.ok) accepted += 1;
+            else errors += 1;
+          }
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      phases.push(await phaseResult(db, `closed-loop ${settings.closedLoopConcurrency} concurrent`, 'closed', rtts.length, accepted, errors, seconds, rtts));
+    }
+
+    const result = {
+      benchmark: 'signal-ingest',
+      what: 'POST /v1/signals -> stored (transactional outbox) -> signal.generated acknowledged by Kafka (acks=all, idempotent producer)',
+      measuredAt: new Date().toISOString(),
+      commit: gitCommit(),
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
+      setup: { ...settings, serviceProcess: 'separate process, same machine as Kafka, the registry, PostgreSQL and the load generator', kafka: infra.kafkaBrokers, sourcesRoundRobin: settings.sources },
+      phases,
+    };
+    mkdirSync(path.dirname(settings.resultFile), { recursive: true });
+    writeFileSync(settings.resultFile, `${JSON.stringify(result, null, 2)}\n`);
+    return result;
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    await db?.destroy();
+    await database.drop();
+  }
+}
+
+async function phaseResult(db: Kysely<SignalDb>, phase: string, prefix: string, requests: number, accepted: number, errors: number, seconds: number, rtts: number[]): Promise<PhaseResult> {
+  await waitFor(async () => {
+    const r = await sql<{ n: string }>`select count(*) as n from signal.trading_signals where status = 'accepted'`.execute(db);
+    return Number(r.rows[0]?.n) === 0;
+  }, { timeoutMs: 120_000, message: 'every signal published' });
+  const rows = await sql<{ ack_us: string; stored_us: string }>`
+    select (extract(epoch from published_at - accepted_at) * 1000000)::bigint as ack_us,
+           (extract(epoch from stored_at - accepted_at) * 1000000)::bigint as stored_us
+      from signal.trading_signals where external_id like ${`${prefix}-%`}`.execute(db);
+  return {
+    phase,
+    requests,
+    accepted,
+    errors,
+    seconds: round(seconds),
+    acceptedPerSecond: Math.round(accepted / seconds),
+    receivedToAckMs: percentiles(rows.rows.map((r) => Number(r.ack_us) / 1000)),
+    receivedToStoredMs: percentiles(rows.rows.map((r) => Number(r.stored_us) / 1000)),
+    httpRoundTripMs: percentiles(rtts),
+  };
+}
+
+function gitCommit(): string {
+  try {
+    return execSync('git rev-parse --short HEAD', { cwd: REPO_ROOT }).toString().trim();
+  } catch {
+    return 'unknown';
+  }
+}
