@@ -8,7 +8,7 @@ import { createRng, hashSeed, Rng } from './random';
 import { DEFAULT_SYMBOLS } from './symbols';
 import { brokerDayStart, DAY_MS } from './time';
 import { executeTrade, TradeContext, TradeOutcome } from './trading';
-import { expireOrders, rollover, stopOut, triggerOrders, triggerStops, TriggerEvent } from './triggers';
+import { expireOrders, rollover, stopOut, trailStops, triggerOrders, triggerStops, TriggerEvent } from './triggers';
 import type { SymbolSpec, TradeRequest, TradeResponse } from './types';
 
 /** Settings of an engine: the seed of every random stream, the start of market time and the tick interval. */
@@ -111,6 +111,14 @@ export class Engine {
   advanceTo(t: number, movePrices = true): TriggerEvent[] {
     const events: TriggerEvent[] = [];
     if (t <= this.now) return events;
+    if (!movePrices) {
+      // Quotes stand still, so stepping tick by tick would change nothing but the time: book the rollovers, then
+      // run expirations and triggers once at the target time.
+      this.crossMidnights(this.now, t);
+      this.now = t;
+      this.processAccounts(events);
+      return events;
+    }
     const firstTick = Math.floor(this.now / this.tickMs) + 1;
     const lastTick = Math.floor(t / this.tickMs);
     const total = lastTick - firstTick + 1;
@@ -140,6 +148,7 @@ export class Engine {
       if (!account.isActive()) continue;
       events.push(...expireOrders(account, this.now));
       events.push(...triggerOrders(account, this.market, this.now));
+      trailStops(account, this.now);
       events.push(...triggerStops(account, this.market, this.now));
       events.push(...stopOut(account, this.now));
     }

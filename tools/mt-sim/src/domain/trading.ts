@@ -320,6 +320,17 @@ export function fillDeal(
   return { positionId: position.id, dealIds: [deal.id] };
 }
 
+/** Converts a request's trailing distance into price units. */
+function trailingDistanceOf(spec: SymbolSpec, req: TradeRequest): number | undefined {
+  const t = req.trailingStopLoss;
+  if (!t) return undefined;
+  const unit = t.units === 'RELATIVE_POINTS' ? spec.point : t.units === 'RELATIVE_PIPS' ? spec.pipSize : 1;
+  return roundPrice(spec, t.distance * unit);
+}
+
+/** Minimum market time between two moves of a server-side trailing stop (notes §3: at most once per 15 s). */
+export const TRAILING_MIN_INTERVAL_MS = 15_000;
+
 /** Draws the adverse slippage, in points, of one market execution. */
 function drawSlippage(account: Account, rng: Rng): number {
   const max = account.config.slippagePoints;
@@ -365,6 +376,9 @@ function marketOrder(account: Account, action: MarketAction, req: TradeRequest, 
   const ticket = account.newTicket();
   const meta = dealMeta(ticket, req, sl, tp, reasonsOf(ctx).deal);
   const { positionId, dealIds } = fillDeal(account, spec, side, filled, price, ctx.now, meta);
+  const trailing = trailingDistanceOf(spec, req);
+  const position = account.positions.get(positionId);
+  if (trailing !== undefined && position) position.trailing = { distance: trailing, lastMove: -Infinity };
   account.recordFilledOrder(ticket, spec.symbol, action, volume, price, ctx.now, {
     ...meta,
     positionId,
@@ -461,6 +475,8 @@ function placePending(account: Account, action: PendingAction, req: TradeRequest
   };
   if (expiration.time !== undefined) order.expirationTime = expiration.time;
   if (stopLimit !== undefined) order.stopLimitPrice = stopLimit;
+  const trailing = trailingDistanceOf(spec, req);
+  if (trailing !== undefined) order.trailingDistance = trailing;
   if (sl !== undefined && sl !== 0) order.stopLoss = sl;
   if (tp !== undefined && tp !== 0) order.takeProfit = tp;
   if (req.comment !== undefined) order.comment = req.comment;
@@ -540,10 +556,12 @@ function modifyPosition(account: Account, req: TradeRequest, ctx: TradeContext):
   const tpIn = resolvePrice(account, spec, req.takeProfit, base, p.volume);
   const sl = slIn === undefined ? p.stopLoss : slIn || undefined;
   const tp = tpIn === undefined ? p.takeProfit : tpIn || undefined;
-  if (sl === p.stopLoss && tp === p.takeProfit) return { reason: 'NO_CHANGES', executed: false, positionId: p.id, dealIds: [] };
+  const trailing = trailingDistanceOf(spec, req) ?? p.trailing?.distance;
+  if (sl === p.stopLoss && tp === p.takeProfit && trailing === p.trailing?.distance) return { reason: 'NO_CHANGES', executed: false, positionId: p.id, dealIds: [] };
   if (!stopsValid(spec, p.side, account.closePrice(p.symbol, p.side), sl, tp)) return reject('INVALID_STOPS');
   p.stopLoss = sl;
   p.takeProfit = tp;
+  if (trailing !== p.trailing?.distance) p.trailing = trailing === undefined ? undefined : { distance: trailing, lastMove: -Infinity };
   p.updateTime = ctx.now;
   return { reason: 'DONE', executed: true, positionId: p.id, dealIds: [] };
 }

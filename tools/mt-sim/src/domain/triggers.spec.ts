@@ -88,6 +88,44 @@ describe('stop loss and take profit', () => {
   });
 });
 
+describe('server-side trailing stop', () => {
+  it('given a buy trailing 20 points, then the SL follows rises at most every 15 s, never falls back, and finally stops the position out', () => {
+    const engine = newEngine();
+    quote(engine, 'EURUSD', 1.1);
+    const account = newAccount(engine);
+    const positionId = trade(engine, account, {
+      actionType: 'ORDER_TYPE_BUY',
+      symbol: 'EURUSD',
+      volume: 0.1,
+      trailingStopLoss: { distance: { distance: 20, units: 'RELATIVE_POINTS' } },
+    }).positionId!;
+    quote(engine, 'EURUSD', 1.101);
+    expect(account.positions.get(positionId)!.stopLoss).toBe(1.1008);
+    quote(engine, 'EURUSD', 1.102);
+    expect(account.positions.get(positionId)!.stopLoss).toBe(1.1008); // moved less than 15 s ago
+    engine.advanceTo(engine.now + 15_000, false);
+    expect(account.positions.get(positionId)!.stopLoss).toBe(1.1018);
+    engine.advanceTo(engine.now + 15_000, false);
+    quote(engine, 'EURUSD', 1.1019);
+    expect(account.positions.get(positionId)!.stopLoss).toBe(1.1018);
+    quote(engine, 'EURUSD', 1.1017);
+    expect(account.positions.has(positionId)).toBe(false);
+    expect(account.deals.at(-1)).toMatchObject({ reason: 'DEAL_REASON_SL', price: 1.1017 });
+  });
+
+  it('given POSITION_MODIFY with only a trailing distance, then it is a change (10009), and the same again is no change (10025)', () => {
+    const engine = newEngine();
+    quote(engine, 'EURUSD', 1.1, 1.1001);
+    const account = newAccount(engine);
+    const positionId = trade(engine, account, { actionType: 'ORDER_TYPE_SELL', symbol: 'EURUSD', volume: 0.1 }).positionId!;
+    const trailing = { trailingStopLoss: { distance: { distance: 0.001, units: 'RELATIVE_PRICE' } } };
+    expect(trade(engine, account, { actionType: 'POSITION_MODIFY', positionId, ...trailing }).response.numericCode).toBe(10009);
+    expect(trade(engine, account, { actionType: 'POSITION_MODIFY', positionId, ...trailing }).response.numericCode).toBe(10025);
+    engine.advanceTo(engine.now + 250, false);
+    expect(account.positions.get(positionId)!.stopLoss).toBe(1.1011); // ask + 0.001
+  });
+});
+
 describe('expiration', () => {
   it('given a DAY order placed at noon broker time, then it lives until broker midnight and then moves to history as EXPIRED', () => {
     const engine = newEngine();
@@ -172,14 +210,14 @@ describe('price feed', () => {
   };
 
   it('is deterministic given the seed and the tick count', () => {
-    expect(pricesAfter(42, 2000)).toEqual(pricesAfter(42, 2000));
-    expect(pricesAfter(42, 2000)).not.toEqual(pricesAfter(43, 2000));
-    expect(pricesAfter(42, 2000)).not.toEqual(pricesAfter(42, 0));
+    expect(pricesAfter(42, 500)).toEqual(pricesAfter(42, 500));
+    expect(pricesAfter(42, 500)).not.toEqual(pricesAfter(43, 500));
+    expect(pricesAfter(42, 500)).not.toEqual(pricesAfter(42, 0));
   });
 
   it('keeps the spread and the digits while walking', () => {
     const engine = new Engine({ seed: 1, startTime: MONDAY_NOON_BROKER, tickMs: 250 });
-    engine.advanceTo(MONDAY_NOON_BROKER + 3_600_000);
+    engine.advanceTo(MONDAY_NOON_BROKER + 600_000);
     const q = engine.market.quote('EURUSD')!;
     expect(Math.round((q.ask - q.bid) / 0.00001)).toBe(10);
     expect(Number(q.bid.toFixed(5))).toBe(q.bid);
@@ -188,7 +226,7 @@ describe('price feed', () => {
   it('does not move forex quotes at the weekend', () => {
     const engine = new Engine({ seed: 1, startTime: Date.parse('2026-01-09T22:00:01Z'), tickMs: 250 }); // Saturday 00:00:01 broker
     const before = { ...engine.market.quote('EURUSD')! };
-    engine.advanceTo(Date.parse('2026-01-10T12:00:00Z'));
+    engine.advanceTo(Date.parse('2026-01-09T23:00:00Z'));
     expect(engine.market.quote('EURUSD')).toMatchObject({ bid: before.bid, ask: before.ask });
   });
 });

@@ -1,6 +1,7 @@
 import type { Account } from './account';
 import type { Market } from './market';
-import { closeAtMarket, fillDeal, hasMoneyFor, sideOf } from './trading';
+import { roundPrice } from './symbols';
+import { closeAtMarket, fillDeal, hasMoneyFor, sideOf, TRAILING_MIN_INTERVAL_MS } from './trading';
 import { brokerWeekday, inSession } from './time';
 import type { Order, Position } from './types';
 
@@ -78,6 +79,8 @@ export function triggerOrders(account: Account, market: Market, now: number): Tr
     const meta = { orderId: o.id, reason, magic: o.magic, comment: o.comment, clientId: o.clientId, stopLoss: o.stopLoss, takeProfit: o.takeProfit };
     for (const k of ['comment', 'clientId', 'stopLoss', 'takeProfit'] as const) if (meta[k] === undefined) delete meta[k];
     const { positionId } = fillDeal(account, spec, side, o.volume, price, now, meta);
+    const position = account.positions.get(positionId);
+    if (o.trailingDistance !== undefined && position) position.trailing = { distance: o.trailingDistance, lastMove: -Infinity };
     o.state = 'ORDER_STATE_FILLED';
     o.currentVolume = 0;
     o.positionId = positionId;
@@ -85,6 +88,22 @@ export function triggerOrders(account: Account, market: Market, now: number): Tr
     events.push({ kind: 'order-filled', orderId: o.id, positionId });
   }
   return events;
+}
+
+/** Moves server-side trailing stops after the price: never backwards, at most once every 15 s of market time. */
+export function trailStops(account: Account, now: number): void {
+  for (const p of account.positions.values()) {
+    if (!p.trailing || now - p.trailing.lastMove < TRAILING_MIN_INTERVAL_MS) continue;
+    const spec = account.spec(p.symbol);
+    if (!spec) continue;
+    const price = account.closePrice(p.symbol, p.side);
+    const candidate = roundPrice(spec, p.side === 'buy' ? price - p.trailing.distance : price + p.trailing.distance);
+    const better = p.stopLoss === undefined || (p.side === 'buy' ? candidate > p.stopLoss : candidate < p.stopLoss);
+    if (!better) continue;
+    p.stopLoss = candidate;
+    p.updateTime = now;
+    p.trailing.lastMove = now;
+  }
 }
 
 /** Closes positions whose stop loss or take profit the market has reached (buys on bid, sells on ask). */

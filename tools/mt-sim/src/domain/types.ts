@@ -73,6 +73,8 @@ export interface TradeRequest {
   slippage?: number;
   fillingModes?: FillingMode[];
   expiration?: { type: ExpirationType; time?: number };
+  /** MetaApi trailingStopLoss.distance; the threshold variant is not simulated. */
+  trailingStopLoss?: { distance: number; units: 'RELATIVE_PRICE' | 'RELATIVE_POINTS' | 'RELATIVE_PIPS' };
 }
 
 export type TradeMode =
@@ -191,6 +193,8 @@ export interface Position {
   realizedSwap: number;
   realizedCommission: number;
   reason: PositionReason;
+  /** Server-side trailing stop: the SL follows the price at this distance (price units), moved at most every 15 s. */
+  trailing?: { distance: number; lastMove: number };
 }
 
 export type OrderState =
@@ -224,6 +228,8 @@ export interface Order {
   clientId?: string;
   fillingMode: FillingMode;
   reason: OrderReason;
+  /** Trailing distance (price units) the position gets when the order fills. */
+  trailingDistance?: number;
 }
 
 export type DealType = 'DEAL_TYPE_BUY' | 'DEAL_TYPE_SELL' | 'DEAL_TYPE_BALANCE';

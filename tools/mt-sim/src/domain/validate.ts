@@ -182,6 +182,19 @@ export function validateTrade(body: unknown): Validated<TradeRequest> {
       else expiration = time === undefined ? { type } : { type, time };
     }
   }
+  let trailingStopLoss: TradeRequest['trailingStopLoss'];
+  const rawTrailing = r.raw('trailingStopLoss');
+  if (rawTrailing !== undefined && rawTrailing !== null) {
+    const d = isObject(rawTrailing) && isObject(rawTrailing.distance) ? rawTrailing.distance : undefined;
+    const units = d?.units ?? 'RELATIVE_PRICE';
+    if (!isObject(rawTrailing)) r.fail('trailingStopLoss', rawTrailing, 'trailingStopLoss must be an object');
+    else if (d === undefined) {
+      // Threshold-based trailing is accepted and not simulated.
+    } else if (typeof d.distance !== 'number' || !(d.distance > 0)) r.fail('trailingStopLoss.distance.distance', d.distance, 'trailing distance must be a positive number');
+    else if (units !== 'RELATIVE_PRICE' && units !== 'RELATIVE_POINTS' && units !== 'RELATIVE_PIPS') {
+      r.fail('trailingStopLoss.distance.units', units, 'trailing distance units must be RELATIVE_PRICE, RELATIVE_POINTS or RELATIVE_PIPS');
+    } else trailingStopLoss = { distance: d.distance, units };
+  }
   if ((comment?.length ?? 0) + (clientId?.length ?? 0) > MAX_TAG_LENGTH) {
     r.fail(clientId ? 'clientId' : 'comment', clientId ?? comment, `comment and clientId together must be at most ${MAX_TAG_LENGTH} characters`);
   }
@@ -224,5 +237,6 @@ export function validateTrade(body: unknown): Validated<TradeRequest> {
   assign('slippage', slippage);
   assign('fillingModes', fillingModes);
   assign('expiration', expiration);
+  assign('trailingStopLoss', trailingStopLoss);
   return { ok: true, value: req as TradeRequest };
 }

@@ -70,6 +70,7 @@ export function positionView(account: Account, p: Position): Record<string, unkn
   if (p.takeProfit !== undefined) out.takeProfit = p.takeProfit;
   if (p.comment !== undefined) out.comment = p.comment;
   if (p.clientId !== undefined) out.clientId = p.clientId;
+  if (p.trailing !== undefined) out.trailingStopLoss = { distance: { distance: p.trailing.distance, units: 'RELATIVE_PRICE' } };
   return out;
 }
 
