@@ -17,7 +17,8 @@ import {
   MetaApiUnauthorizedError,
 } from '../errors';
 import type { HandlingClass } from '../domain/trade-codes';
-import { buy, freshAccount } from './support';
+import { MetaApiTerminal } from '../adapters/metaapi/metaapi-terminal';
+import { Relay, buy, freshAccount } from './support';
 
 let sim: RunningSimulator;
 let agent: Agent;
@@ -318,9 +319,22 @@ describe('HTTP-level faults', () => {
   });
 
   it('an unknown account is NotFound: trades are fatal', async () => {
-    const { terminal } = await freshAccount(sim, agent);
-    const ghost = new (terminal.constructor as typeof import('../adapters/metaapi/metaapi-terminal').MetaApiTerminal)({ accountId: 'no-such-account', token: 't', platform: 'mt5', baseUrl: sim.url, dispatcher: agent });
+    const ghost = new MetaApiTerminal({ accountId: 'no-such-account', token: 't', platform: 'mt5', baseUrl: sim.url, dispatcher: agent });
     expect(await ghost.placeMarketOrder(buy('ghost'))).toMatchObject({ handling: 'fatal', codeId: 'BRIDGE_ACCOUNT_NOT_FOUND' });
+  });
+
+  it('nothing listening: a trade was never sent (retry_backoff), a read is a BridgeConnectionError with sent=false', async () => {
+    const relay = new Relay(sim.port);
+    await relay.start();
+    const closedUrl = relay.url;
+    await relay.stop(); // the port is now closed: connections are refused
+    const { id, token } = await freshAccount(sim, agent);
+    const terminal = new MetaApiTerminal({ accountId: id, token, platform: 'mt5', baseUrl: closedUrl, dispatcher: agent });
+    expect(await terminal.placeMarketOrder(buy(`${id}-refused`))).toMatchObject({ status: 'rejected', handling: 'retry_backoff', codeId: 'BRIDGE_NOT_SENT' });
+    const error = await terminal.getPositions().then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(BridgeConnectionError);
+    expect((error as BridgeConnectionError).sent).toBe(false);
+    expect((await sim.admin.ledgerCount({ accountId: id })).received).toBe(0);
   });
 
   it('covers every fault kind the simulator offers', () => {
