@@ -178,6 +178,10 @@ export class ConsumerRunner {
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning ?? true });
+    // autoCommit off: commits come only from the trackers. eachBatchAutoResolve off: an offset is resolved (which
+    // moves kafkajs' fetch position, nothing else) only once its message is queued. One kafkajs worker: eachBatch
+    // merely queues, so more workers add nothing but a second waiter on the shared buffer. Handler errors never reach
+    // kafkajs, so its restart-on-failure logic only ever sees broker and network failures.
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
