@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { testInfra, uniqueName } from '@tradebridge/devstack';
 import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
 import { CONTRACTS_DIR } from '../codegen/files';
 import { ensureTopics } from '../topic-admin';
@@ -12,11 +12,10 @@ import { SchemaRegistryClient } from './registry-client';
 import { unframe } from './wire-format';
 
 // The test stack of tools/devstack (npm run -s devstack -- up --profile test), or what the environment names.
-const registryUrl = process.env.SCHEMA_REGISTRY_URL || 'http://127.0.0.1:18081/apis/ccompat/v7';
-const brokers = (process.env.KAFKA_BROKERS || '127.0.0.1:19092').split(',');
+const { schemaRegistryUrl: registryUrl, kafkaBrokers: brokers } = testInfra();
 
 /** A prefix no other suite or run uses, so this suite gets fresh subjects and topics. */
-const prefix = `contracts-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}.`;
+const prefix = `${uniqueName('contracts')}.`;
 
 const fixture = (topic: string) =>
   JSON.parse(fs.readFileSync(path.join(CONTRACTS_DIR, 'fixtures', topic, 'v1.json'), 'utf8'));
