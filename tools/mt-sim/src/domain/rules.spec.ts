@@ -63,6 +63,20 @@ describe('stops level', () => {
   });
 });
 
+describe('price units', () => {
+  it('converts money and balance-percentage offsets into a price distance through the volume', () => {
+    const { engine, account } = setup({ balance: 10_000 });
+    // 1 lot EURUSD: 100 USD per 0.001 -> SL 100 USD below the ask 1.1001 is 1.0991
+    const a = trade(engine, account, buy({ volume: 1, stopLoss: { value: -100, units: 'RELATIVE_CURRENCY' } }));
+    expect(account.positions.get(a.positionId!)!.stopLoss).toBe(1.0991);
+    // 1% of a 10000 balance is 100 USD: the same distance
+    const b = trade(engine, account, buy({ volume: 1, takeProfit: { value: 1, units: 'RELATIVE_BALANCE_PERCENTAGE' } }));
+    expect(account.positions.get(b.positionId!)!.takeProfit).toBe(1.1011);
+    const c = trade(engine, account, buy({ volume: 1, takeProfit: { value: 25, units: 'RELATIVE_PIPS' } }));
+    expect(account.positions.get(c.positionId!)!.takeProfit).toBe(1.1026);
+  });
+});
+
 describe('freeze level', () => {
   it('given a buy whose SL is within 5 points of the bid, then modify and close answer 10029 / MT4 145; outside, they pass', () => {
     for (const platform of ['mt5', 'mt4'] as const) {
