@@ -38,9 +38,9 @@ export interface OrderIntentApproved {
   stopLoss?: number;
   /** For OPEN: take-profit price of this leg; for MODIFY: the new take-profit (0 removes it). */
   takeProfit?: number;
-  /** Maximum slippage for market execution, in points. */
+  /** Maximum slippage (deviation) for market execution, in points; 0 lets the broker apply its default. */
   maxSlippagePoints: number;
-  /** Nothing is sent to the broker after this time; execution reports EXEC_DEADLINE_EXPIRED instead. */
+  /** Nothing is sent to the broker after this time; execution reports EXEC_DEADLINE_EXPIRED instead. Always set. */
   deadlineAtUs: number;
   /** Pending order expiration on the broker; absent means good-till-cancelled. */
   orderExpiresAtUs?: number;
