@@ -1,9 +1,9 @@
 // Benchmark (not a test): trade requests per second the simulator sustains as its own process (one Node thread)
-// over loopback with keep-alive, with p50/p99 latency, driven by a small load generator on node:http.
+// over loopback with keep-alive, with p50/p99 latency, driven by a small raw HTTP/1.1 load generator.
 // Run: `npm run -s bench:mt-sim` (env BENCH_SECONDS, BENCH_CONCURRENCY). Writes bench/results/mt-sim-throughput.json.
 import { execSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { connect, Socket } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Engine } from '../domain/engine';
@@ -56,31 +56,69 @@ async function startSimProcess(): Promise<{ url: string; pid: number; stop: () =
   });
 }
 
-function makeCaller(base: URL, agent: Agent, accountId: string): Caller {
-  return (method, p, body) =>
-    new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const headers: Record<string, string | number> = { 'auth-token': 'bench' };
-      if (payload !== undefined) {
-        headers['content-type'] = 'application/json';
-        headers['content-length'] = Buffer.byteLength(payload);
-      }
-      const req = request(
-        { host: base.hostname, port: base.port, method, path: `/users/current/accounts/${accountId}/${p}`, agent, headers },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) }));
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
+/**
+ * One keep-alive HTTP/1.1 connection speaking just enough of the protocol for the simulator's answers
+ * (Content-Length bodies). Far cheaper than node:http's client, so the load generator steals less CPU from the
+ * simulator on a small machine.
+ */
+class RawConnection {
+  private buffer: Buffer = Buffer.alloc(0);
+  private waiting: { resolve: (r: { status: number; body: any }) => void; reject: (e: Error) => void } | undefined;
+
+  private constructor(private readonly socket: Socket) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => this.fail(err));
+    socket.on('close', () => this.fail(new Error('connection closed')));
+  }
+
+  static open(host: string, port: number): Promise<RawConnection> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, host, () => resolve(new RawConnection(socket)));
+      socket.once('error', reject);
     });
+  }
+
+  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const payload = body === undefined ? '' : JSON.stringify(body);
+    const head =
+      `${method} ${path} HTTP/1.1\r\nhost: bench\r\nauth-token: bench\r\n` +
+      (payload ? `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(payload)}\r\n` : '') +
+      '\r\n';
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      this.socket.write(head + payload);
+    });
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    const end = this.buffer.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    const head = this.buffer.toString('latin1', 0, end);
+    const length = Number(/content-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+    if (this.buffer.length < end + 4 + length) return;
+    const text = this.buffer.toString('utf8', end + 4, end + 4 + length);
+    this.buffer = this.buffer.subarray(end + 4 + length);
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.resolve({ status: Number(head.slice(9, 12)), body: text ? JSON.parse(text) : undefined });
+  }
+
+  private fail(err: Error): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.reject(err);
+  }
 }
 
 async function runScenario(url: string, pid: number, scenario: Scenario, seconds: number, concurrency: number): Promise<Record<string, unknown>> {
   const base = new URL(url);
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const connections = await Promise.all(Array.from({ length: concurrency }, () => RawConnection.open(base.hostname, Number(base.port))));
   const latencies: number[] = [];
   let requests = 0;
   let errors = 0;
@@ -89,7 +127,8 @@ async function runScenario(url: string, pid: number, scenario: Scenario, seconds
       Array.from({ length: concurrency }, async (_, user) => {
         for (let iteration = 0; Date.now() < until; iteration++) {
           const index = scenario.accounts[(user + iteration * concurrency) % scenario.accounts.length]!;
-          const call = makeCaller(base, agent, `demo-${String(index + 1).padStart(3, '0')}`);
+          const prefix = `/users/current/accounts/demo-${String(index + 1).padStart(3, '0')}/`;
+          const call: Caller = (method, p, body) => connections[user]!.call(method, prefix + p, body);
           const t0 = process.hrtime.bigint();
           try {
             const made = await scenario.step(user, iteration, call);
@@ -110,7 +149,7 @@ async function runScenario(url: string, pid: number, scenario: Scenario, seconds
   await run(Date.now() + seconds * 1000, true);
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
   const cpuAfter = cpuTicks(pid);
-  agent.destroy();
+  for (const c of connections) c.close();
   latencies.sort((a, b) => a - b);
   const hz = 100; // USER_HZ on Linux
   const cpuSeconds = cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / hz : undefined;
