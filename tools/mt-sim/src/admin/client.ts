@@ -193,6 +193,11 @@ export class SimAdminClient {
     return this.call('GET', `/ledger/count${queryString(filter)}`);
   }
 
+  /** Forgets ledger entries (of one account, or all); for long-running demos. */
+  async clearLedger(accountId?: string): Promise<number> {
+    return (await this.call<{ cleared: number }>('DELETE', `/ledger${queryString({ accountId })}`)).cleared;
+  }
+
   reset(options: { seed?: number } = {}): Promise<ClockView & { reset: true }> {
     return this.call('POST', '/reset', options);
   }

@@ -276,6 +276,12 @@ export async function handleAdmin(
       const limit = Math.max(1, Number(query?.get('limit') ?? 100_000) || 100_000);
       return sendJson(res, 200, engine.ledger.query(filter, offset, limit));
     }
+    case 'DELETE /ledger': {
+      const accountId = query?.get('accountId') ?? undefined;
+      const before = engine.ledger.size;
+      engine.ledger.clear(accountId);
+      return sendJson(res, 200, { cleared: before - engine.ledger.size });
+    }
     case 'GET /ledger/count':
       return sendJson(res, 200, engine.ledger.count(ledgerFilter(query)));
 

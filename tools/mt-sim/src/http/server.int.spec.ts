@@ -303,6 +303,35 @@ describe('admin API', () => {
     }
   });
 
+  it('reads, deletes accounts and single faults, sets the clock forward only, and clears the ledger of one account', async () => {
+    const id = freshId('misc');
+    await sim.admin.createAccount({ id, token: 'tok', leverage: 30 });
+    expect(await sim.admin.getAccount(id)).toMatchObject({ id, leverage: 30, positions: 0, orders: 0, faults: 0 });
+    const faultId = await sim.admin.injectFault(id, { kind: 'requote' });
+    await sim.admin.removeFault(id, faultId);
+    await expect(sim.admin.removeFault(id, faultId)).rejects.toMatchObject({ status: 404 });
+    expect((await call(id, 'POST', 'trade', { actionType: 'ORDER_TYPE_BUY', symbol: 'EURUSD', volume: 0.1 })).body.numericCode).toBe(10009);
+    expect(await sim.admin.clearLedger(id)).toBe(1);
+    expect((await sim.admin.ledger({ accountId: id })).count).toBe(0);
+    const now = Date.parse((await sim.admin.clock()).time);
+    expect(Date.parse((await sim.admin.setClock(new Date(now + 60_000), false)).time)).toBe(now + 60_000);
+    await expect(sim.admin.setClock(new Date(now), false)).rejects.toMatchObject({ status: 400 });
+    expect(await sim.admin.deleteAccount(id)).toEqual({ deleted: true });
+    expect((await call(id, 'GET', 'positions')).status).toBe(404);
+    await expect(sim.admin.getAccount(id)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('protects the admin API with x-admin-token when configured', async () => {
+    const guarded = await startSimulator({ port: 0, adminToken: 'secret' });
+    try {
+      expect((await guarded.admin.health()).status).toBe('ok');
+      const anonymous = await fetch(`${guarded.url}/admin/accounts`);
+      expect(anonymous.status).toBe(401);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('resets to a clean simulator', async () => {
     const other = await startSimulator({ port: 0, seed: 3, accounts: [{ id: 'x', token: 't' }] });
     try {
