@@ -1,7 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createFreshDatabase, testInfra, uniqueName, waitFor } from '@tradebridge/devstack';
@@ -9,9 +7,9 @@ import { createDb } from '@tradebridge/persistence';
 import { sql, type Kysely } from 'kysely';
 import { SIGNAL_SCHEMA, type SignalDb } from '../adapters/postgres/signal.table';
 import { createSource, type CreatedSource } from '../application/sources/source-directory';
+import { ChildService, freePort } from './child-service';
 
-const SERVICE_DIR = path.resolve(__dirname, '..', '..');
-const REPO_ROOT = path.resolve(SERVICE_DIR, '..', '..');
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 
 export interface BenchSettings {
   readonly openLoopRatePerSecond: number;
@@ -53,27 +51,6 @@ function percentiles(samples: number[]): Percentiles {
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-/** Starts the real service as its own process, as it runs in production (compiled on load from the sources). */
-export function spawnService(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['-r', path.join(SERVICE_DIR, 'scripts', 'register-ts.cjs'), path.join(SERVICE_DIR, 'src', 'main.ts')], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  return child;
-}
-
 /**
  * Measures sustained accepted signals per second and the latency from request arrival to the broker's acknowledgement
  * of signal.generated, with the service in its own process against the real stack. Latencies come from the service's
@@ -85,18 +62,16 @@ export async function runIngestBench(settings: BenchSettings): Promise<object> {
   const database = await createFreshDatabase('signal_bench');
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawnService({
+  const child = new ChildService(port, {
     DATABASE_URL: database.url,
     KAFKA_BROKERS: infra.kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
     KAFKA_TOPIC_PREFIX: `${uniqueName('bench')}.`,
-    SIGNAL_HTTP_HOST: '127.0.0.1',
-    SIGNAL_HTTP_PORT: String(port),
     LOG_LEVEL: 'warn',
   });
   let db: Kysely<SignalDb> | null = null;
   try {
-    await waitFor(async () => (await fetch(`${base}/readyz`)).status === 200, { timeoutMs: 60_000, message: 'signal service ready' });
+    await child.start();
     db = createDb<SignalDb>({ url: database.url, schema: SIGNAL_SCHEMA, poolSize: 2 });
     const sources: CreatedSource[] = [];
     for (let i = 0; i < settings.sources; i += 1) {
@@ -179,8 +154,7 @@ export async function runIngestBench(settings: BenchSettings): Promise<object> {
     writeFileSync(settings.resultFile, `${JSON.stringify(result, null, 2)}\n`);
     return result;
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await child.stop('SIGTERM');
     await db?.destroy();
     await database.drop();
   }
