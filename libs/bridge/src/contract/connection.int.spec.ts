@@ -47,9 +47,9 @@ it('given a dead account beside a healthy one, when the dead one times out, then
     const healthy = await simAccount();
     const dead = await simAccount();
     // given the dead account's terminal hangs far beyond the trade timeout on every path
-    await sim.admin.injectFault(dead.id, { kind: 'latency', ms: 5_000 });
+    await sim.admin.injectFault(dead.id, { kind: 'latency', ms: 10_000 });
     const healthyConn = await manager.add({ accountId: healthy.id, token: healthy.token, platform: 'mt5', baseUrl: sim.url, timeouts: { tradeMs: 2_000, readMs: 2_000 }, historyLookbackMs: LOOKBACK_MS });
-    const deadConn = await manager.add({ accountId: dead.id, token: dead.token, platform: 'mt5', baseUrl: sim.url, timeouts: { tradeMs: 1_500, readMs: 1_500 } });
+    const deadConn = await manager.add({ accountId: dead.id, token: dead.token, platform: 'mt5', baseUrl: sim.url, timeouts: { tradeMs: 6_000, readMs: 1_500 } });
     expect(healthyConn.state).toBe('CONNECTED');
     expect(deadConn.state).toBe('DISCONNECTED'); // its first ping timed out
 
