@@ -16,11 +16,26 @@ function isAlive(pid) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// Callers inside one process queue up here first; the file only arbitrates between processes.
+const inProcess = new Map();
+
 /**
- * Runs `fn` while holding the lock file `file`; waits up to `timeoutMs` for another holder.
- * Re-entrant within one process (the same pid may nest calls).
+ * Runs `fn` while holding the lock file `file`; waits up to `timeoutMs` for another holder, in this process or
+ * another. Not re-entrant: a nested call on the same file would wait for itself.
  */
-async function withLock(file, fn, { timeoutMs = 10 * 60_000, onWait } = {}) {
+function withLock(file, fn, options = {}) {
+  const key = path.resolve(file);
+  const previous = inProcess.get(key) ?? Promise.resolve();
+  const run = previous.catch(() => {}).then(() => withFileLock(key, fn, options));
+  const tail = run.catch(() => {});
+  inProcess.set(key, tail);
+  tail.then(() => {
+    if (inProcess.get(key) === tail) inProcess.delete(key);
+  });
+  return run;
+}
+
+async function withFileLock(file, fn, { timeoutMs = 10 * 60_000, onWait } = {}) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const deadline = Date.now() + timeoutMs;
   let announced = false;
@@ -36,8 +51,8 @@ async function withLock(file, fn, { timeoutMs = 10 * 60_000, onWait } = {}) {
       } catch {
         continue; // released between our attempts
       }
-      if (owner === process.pid) return fn();
-      if (!isAlive(owner)) {
+      // Our own pid can only be a leftover here (in-process callers are queued above), so it counts as stale.
+      if (owner === process.pid || !isAlive(owner)) {
         // A stale lock; remove it only if it still names the dead owner, then race for it again.
         try {
           if (Number(fs.readFileSync(file, 'utf8').trim()) === owner) fs.rmSync(file, { force: true });
