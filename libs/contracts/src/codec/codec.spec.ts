@@ -210,6 +210,18 @@ describe('registry codec', () => {
       );
     });
 
+    it('a decoded value without envelope or event id (consumers could not deduplicate it)', async () => {
+      const c = codec();
+      const id = await c.schemaIdFor('signal.generated');
+      const noMeta = localSchemas().get('signal.generated')!.type;
+      const payload = noMeta.encode(noMeta.fromObject({ signalId: 's1' })).finish();
+      await expect(c.decode('signal.generated', frame(id, [0], payload))).rejects.toThrow(
+        'invalid tradebridge.events.signal_generated.v1.SignalGenerated: meta: is missing (no envelope)',
+      );
+      const emptyId = noMeta.encode(noMeta.fromObject({ meta: { producer: 'x' } })).finish();
+      await expect(c.decode('signal.generated', frame(id, [0], emptyId))).rejects.toThrow(/meta.eventId: is empty/);
+    });
+
     it('a value without envelope', async () => {
       const { meta: _meta, ...noMeta } = signal();
       await expect(codec().encode('signal.generated', noMeta)).rejects.toThrow(/meta: is required/);

@@ -260,6 +260,11 @@ class RegistryCodec implements RegistryEventCodec {
     // writer's type when it is not (audit reads topics it has no compiled types for).
     const readerType = local?.type ?? writerType;
     const decoded = decodeWith(readerType, payload, `topic ${topic}, schema id ${schemaId}`);
+    const meta = decoded['meta'] as { eventId?: string } | undefined;
+    if (local && !meta?.eventId) {
+      // Consumers deduplicate on meta.eventId: a value without it cannot be handled safely.
+      throw new InvalidEventError(writerName, [meta ? 'meta.eventId: is empty' : 'meta: is missing (no envelope)']);
+    }
     return { typeName: writerName, schemaId, value: this.upcasters.apply(writerName, decoded) };
   }
 
