@@ -130,9 +130,10 @@ export class Engine {
       this.market.tick(time, movePrices, Math.min(stride, lastTick - k + 1));
       this.processAccounts(events);
     }
+    // Triggers run on ticks only: a real clock syncs on every request, and scanning every account each time would
+    // make requests cost O(accounts). Whatever falls between the last tick and `t` waits for the next tick.
     this.crossMidnights(this.now, t);
     this.now = t;
-    this.processAccounts(events);
     return events;
   }
 
