@@ -73,4 +73,35 @@ describe('EventProducer (with a fake kafkajs)', () => {
       context.disable();
     }
   });
+
+  it('keeps call order when an earlier encoding finishes after a later one', async () => {
+    const kafka = new FakeKafka();
+    const slowFirst = {
+      async encode(topic: string, value: { i: number }) {
+        if (value.i === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+        return jsonCodec.encode(topic, value);
+      },
+      decode: jsonCodec.decode,
+    };
+    const producer = new EventProducer({ kafka: kafka as unknown as Kafka, codec: slowFirst, registry: new Registry() });
+    await producer.connect();
+    await Promise.all([0, 1, 2].map((i) => producer.publish('t', 'acc-1', { i })));
+    expect(kafka.sent('t').map((m) => JSON.parse(m.value.toString()).i)).toEqual([0, 1, 2]);
+  });
+
+  it('rejects only the publish whose encoding failed', async () => {
+    const kafka = new FakeKafka();
+    const picky = {
+      async encode(topic: string, value: { ok: boolean }) {
+        if (!value.ok) throw new Error('invalid event: volume');
+        return jsonCodec.encode(topic, value);
+      },
+      decode: jsonCodec.decode,
+    };
+    const producer = new EventProducer({ kafka: kafka as unknown as Kafka, codec: picky, registry: new Registry() });
+    await producer.connect();
+    const results = await Promise.allSettled([true, false, true].map((ok) => producer.publish('t', 'k', { ok })));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(kafka.sent('t')).toHaveLength(2);
+  });
 });

@@ -24,8 +24,10 @@ export type MessageKey = string | Buffer | null;
 
 interface Pending {
   readonly topic: string;
-  readonly message: Message;
-  readonly bytes: number;
+  readonly key: MessageKey;
+  /** The encoded value; a promise so that the queue keeps call order even when encodings finish out of order. */
+  readonly value: Promise<Buffer | null>;
+  readonly headers: IHeaders;
   readonly enqueuedAt: bigint;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
@@ -91,25 +93,35 @@ export class EventProducer {
    * Encodes `value` with the codec and publishes it to `topic` under `key`, with the active W3C trace context added
    * to `headers`. Resolves once the broker has acknowledged the message on all in-sync replicas.
    */
-  async publish(topic: string, key: MessageKey, value: object, headers: Record<string, string> = {}): Promise<void> {
-    const bytes = await this.options.codec.encode(topic, value);
+  publish(topic: string, key: MessageKey, value: object, headers: Record<string, string> = {}): Promise<void> {
     const withTrace: Record<string, string> = { ...headers };
     injectTraceContext(withTrace);
-    return this.publishRaw(topic, key, bytes, withTrace);
+    return this.enqueue(topic, key, () => this.options.codec.encode(topic, value), withTrace);
   }
 
   /** Publishes bytes as they are (no codec, no trace headers added); used for dead-lettering original messages. */
   publishRaw(topic: string, key: MessageKey, value: Buffer | null, headers: IHeaders = {}): Promise<void> {
+    return this.enqueue(topic, key, async () => value, headers);
+  }
+
+  // The message takes its place in the queue at call time, so publish order per key holds even when an encoding
+  // (a first schema lookup, say) finishes after a later one.
+  private enqueue(
+    topic: string,
+    key: MessageKey,
+    encode: () => Promise<Buffer | null>,
+    headers: IHeaders,
+  ): Promise<void> {
     if (!this.connected) return Promise.reject(new Error('EventProducer is not connected: call connect() first'));
+    let value: Promise<Buffer | null>;
+    try {
+      value = encode();
+    } catch (error) {
+      value = Promise.reject(error); // a codec that throws synchronously still fails only this publish
+    }
+    value.catch(() => undefined); // rejected encodings are reported through publish()'s own promise
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({
-        topic,
-        message: { key, value, headers },
-        bytes: value?.length ?? 0,
-        enqueuedAt: process.hrtime.bigint(),
-        resolve,
-        reject,
-      });
+      this.queue.push({ topic, key, value, headers, enqueuedAt: process.hrtime.bigint(), resolve, reject });
       if (!this.sending) {
         this.sending = true;
         setImmediate(() => void this.drain());
@@ -135,13 +147,22 @@ export class EventProducer {
     waiting.forEach((resolve) => resolve());
   }
 
-  private async send(batch: Pending[]): Promise<void> {
+  private async send(pending: Pending[]): Promise<void> {
+    const encoded = await Promise.allSettled(pending.map((item) => item.value));
+    const batch: Array<Pending & { readonly bytes: number }> = [];
     const byTopic = new Map<string, Message[]>();
-    for (const item of batch) {
+    pending.forEach((item, i) => {
+      const outcome = encoded[i]!;
+      if (outcome.status === 'rejected') {
+        item.reject(outcome.reason);
+        return;
+      }
+      batch.push({ ...item, bytes: outcome.value?.length ?? 0 });
       const messages = byTopic.get(item.topic) ?? [];
-      messages.push(item.message);
+      messages.push({ key: item.key, value: outcome.value, headers: item.headers });
       byTopic.set(item.topic, messages);
-    }
+    });
+    if (batch.length === 0) return;
     try {
       await this.producer.sendBatch({
         acks: -1,
