@@ -51,7 +51,7 @@ class StubTerminal implements TradingTerminal {
     this.pings += 1;
     return this.readValue(3);
   };
-  findByClientId = (clientId: string) => this.readValue({ clientId, found: false, positions: [], orders: [], historyOrders: [], deals: [] });
+  findByClientId = (clientId: string) => this.readValue({ clientId, found: false, complete: true, positions: [], orders: [], historyOrders: [], deals: [] });
 }
 
 const order = { intentId: 'intent-1', symbol: 'EURUSD', side: 'buy' as const, volume: 0.1 };

@@ -306,6 +306,11 @@ export interface ClientIdLookup {
   readonly orders: readonly Order[];
   readonly historyOrders: readonly Order[];
   readonly deals: readonly Deal[];
+  /**
+   * False when the terminal said its history was still synchronizing: "not found" is then not proof that nothing
+   * executed, and the caller must ask again later instead of resending.
+   */
+  readonly complete: boolean;
 }
 
 /** Options of `findByClientId`. */

@@ -285,14 +285,18 @@ export class MetaApiTerminal implements TradingTerminal {
     const [positions, orders, historyOrders, deals] = await Promise.all([
       this.getPositions(),
       this.getOrders(),
-      this.allPages((page) => this.getHistoryOrdersByTimeRange({ ...range, ...page })),
-      this.allPages((page) => this.getDealsByTimeRange({ ...range, ...page })),
+      this.allPages((page) => this.readHistory('history-orders', timePath('/history-orders/time', { ...range, ...page }), 'historyOrders', toOrder)),
+      this.allPages((page) => this.readHistory('history-deals', timePath('/history-deals/time', { ...range, ...page }), 'deals', toDeal)),
     ]);
     const mine = <T extends { clientId?: string; comment?: string }>(xs: readonly T[]) =>
       // Brokers that drop the clientId field keep it in the comment, where MetaApi writes it.
       xs.filter((x) => x.clientId === clientId || (x.comment !== undefined && x.comment.includes(clientId)));
-    const result = { clientId, positions: mine(positions), orders: mine(orders), historyOrders: mine(historyOrders), deals: mine(deals) };
-    return { ...result, found: result.positions.length + result.orders.length + result.historyOrders.length + result.deals.length > 0 };
+    const result = { clientId, positions: mine(positions), orders: mine(orders), historyOrders: mine(historyOrders.items), deals: mine(deals.items) };
+    return {
+      ...result,
+      found: result.positions.length + result.orders.length + result.historyOrders.length + result.deals.length > 0,
+      complete: !historyOrders.synchronizing && !deals.synchronizing,
+    };
   }
 
   // ---- internals ----------------------------------------------------------------------------------------------
@@ -385,12 +389,20 @@ export class MetaApiTerminal implements TradingTerminal {
     }
   }
 
-  private async allPages<T>(fetchPage: (page: { offset: number; limit: number }) => Promise<readonly T[]>): Promise<T[]> {
-    const all: T[] = [];
+  /** A history query with MetaApi's `synchronizing` flag (true while the terminal's history is incomplete). */
+  private async readHistory<T>(operation: string, path: string, key: string, read: (x: unknown) => T): Promise<{ items: T[]; synchronizing: boolean }> {
+    const body = await this.read(operation, path);
+    return { items: listOf(body, key, read), synchronizing: (body as { synchronizing?: unknown }).synchronizing === true };
+  }
+
+  private async allPages<T>(fetchPage: (page: { offset: number; limit: number }) => Promise<{ items: T[]; synchronizing: boolean }>): Promise<{ items: T[]; synchronizing: boolean }> {
+    const items: T[] = [];
+    let synchronizing = false;
     for (let offset = 0; ; offset += HISTORY_PAGE) {
       const page = await fetchPage({ offset, limit: HISTORY_PAGE });
-      all.push(...page);
-      if (page.length < HISTORY_PAGE) return all;
+      items.push(...page.items);
+      synchronizing ||= page.synchronizing;
+      if (page.items.length < HISTORY_PAGE) return { items, synchronizing };
     }
   }
 }
