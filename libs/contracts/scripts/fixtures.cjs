@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Freezes new fixtures: for every fixtures/<topic>/v<N>.json that has no v<N>.bin yet, completes the JSON with the
-// defaults a decoder returns, and writes the protobuf payload beside it. Existing .bin files are never touched: they
-// pin what version N looked like on the wire, and the fixture tests read them forever.
+// defaults a decoder returns, and writes the protobuf payload beside it, plus a copy of the topic's .proto as vN.proto
+// if there is none. Existing files are never touched: they pin what version N looked like, on the wire and as a
+// schema, and the fixture and compatibility tests read them forever.
 const fs = require('node:fs');
 const path = require('node:path');
 require('./ts-hook.cjs');
@@ -21,6 +22,8 @@ for (const topic of fs.readdirSync(dir).sort()) {
     if (err) throw new Error(`fixtures/${topic}/${file}: ${err}`);
     const payload = encodeCanonical(local.type, value);
     fs.writeFileSync(bin, payload);
+    const frozenProto = path.join(dir, topic, file.replace(/\.json$/, '.proto'));
+    if (!fs.existsSync(frozenProto)) fs.writeFileSync(frozenProto, local.source);
     fs.writeFileSync(path.join(dir, topic, file), `${JSON.stringify(decodePayload(topic, payload), null, 2)}\n`);
     written.push(`${topic}/${file}`);
   }

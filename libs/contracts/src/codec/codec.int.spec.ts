@@ -87,6 +87,18 @@ describe('registry codec against the real schema registry', () => {
     expect(decoded.value).toEqual(fixture(topic));
   });
 
+  it.each(TOPIC_NAMES.map((t) => [t] as const))(
+    '%s: the registry accepts the current schema after the frozen v1 under BACKWARD',
+    async (topic) => {
+      const subject = `${prefix}frozen.${topic}-value`;
+      const client = new SchemaRegistryClient({ url: registryUrl });
+      const frozen = fs.readFileSync(path.join(CONTRACTS_DIR, 'fixtures', topic, 'v1.proto'), 'utf8');
+      await client.setCompatibility(subject, 'BACKWARD');
+      await client.register(subject, frozen);
+      await expect(client.register(subject, localSchemas().get(topic)!.source)).resolves.toEqual(expect.any(Number));
+    },
+  );
+
   it('names an unknown schema id', async () => {
     const { frame } = await import('./wire-format');
     const codec = createEventCodec({ registryUrl });
