@@ -142,11 +142,13 @@ export class Account {
    * hedgedMarginUsesLargerLeg broker setting).
    */
   marginOfPositions(positions: Iterable<Pick<Position, 'symbol' | 'side' | 'volume'>>): number {
-    const legs = new Map<string, { buy: number; sell: number }>();
+    // Called for every account on every tick (stop-out): reuse one scratch map instead of allocating.
+    const legs = this.legScratch;
+    legs.clear();
     for (const p of positions) {
-      const leg = legs.get(p.symbol) ?? { buy: 0, sell: 0 };
+      let leg = legs.get(p.symbol);
+      if (!leg) legs.set(p.symbol, (leg = { buy: 0, sell: 0 }));
       leg[p.side] += p.volume;
-      legs.set(p.symbol, leg);
     }
     let total = 0;
     for (const [symbol, leg] of legs) {
@@ -156,8 +158,26 @@ export class Account {
     return total;
   }
 
+  private readonly legScratch = new Map<string, { buy: number; sell: number }>();
+
   margin(): number {
     return this.marginOfPositions(this.positions.values());
+  }
+
+  private marginCache = { at: -Infinity, count: -1, volume: -1, value: 0 };
+
+  /**
+   * The account margin as computed at most one second of market time ago, recomputed at once when positions
+   * changed (count or total volume). Prices move margin only slightly in a second; callers keep a safety factor.
+   */
+  approximateMargin(now: number): number {
+    let volume = 0;
+    for (const p of this.positions.values()) volume += p.volume;
+    const c = this.marginCache;
+    if (now - c.at >= 1000 || c.count !== this.positions.size || Math.abs(c.volume - volume) > 1e-9) {
+      this.marginCache = { at: now, count: this.positions.size, volume, value: this.margin() };
+    }
+    return this.marginCache.value;
   }
 
   /** Balance + credit + floating profit and swap of every open position. */

@@ -145,13 +145,19 @@ export class Engine {
 
   /** Runs expirations and triggers on every account that has positions or orders. */
   processAccounts(events: TriggerEvent[] = []): TriggerEvent[] {
+    const add = (found: TriggerEvent[]): void => {
+      for (const e of found) events.push(e);
+    };
     for (const { account } of this.accounts.values()) {
-      if (!account.isActive()) continue;
-      events.push(...expireOrders(account, this.now));
-      events.push(...triggerOrders(account, this.market, this.now));
-      trailStops(account, this.now);
-      events.push(...triggerStops(account, this.market, this.now));
-      events.push(...stopOut(account, this.now));
+      if (account.orders.size > 0) {
+        add(expireOrders(account, this.now));
+        add(triggerOrders(account, this.market, this.now));
+      }
+      if (account.positions.size > 0) {
+        trailStops(account, this.now);
+        add(triggerStops(account, this.market, this.now));
+        add(stopOut(account, this.now));
+      }
     }
     return events;
   }

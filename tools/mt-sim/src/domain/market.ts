@@ -16,6 +16,8 @@ interface FeedState {
  */
 export class Market {
   private readonly feeds = new Map<string, FeedState>();
+  /** Conversion rates of the current quotes (from -> to -> rate); dropped whenever a quote changes. */
+  private rates = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly seed: number,
@@ -71,6 +73,7 @@ export class Market {
       const bid = roundPrice(feed.spec, Math.max(feed.quote.bid + delta, feed.spec.point));
       feed.quote = { bid, ask: roundPrice(feed.spec, bid + feed.spreadPoints * feed.spec.point), time: now };
       moved.push(symbol);
+      this.rates.clear();
     }
     return moved;
   }
@@ -83,6 +86,7 @@ export class Market {
     const a = roundPrice(feed.spec, ask ?? b + feed.spreadPoints * feed.spec.point);
     feed.spreadPoints = Math.round((a - b) / feed.spec.point);
     feed.quote = { bid: b, ask: a, time: now };
+    this.rates.clear();
   }
 
   /** Mid price used for currency conversion. */
@@ -97,6 +101,16 @@ export class Market {
    */
   rate(from: string, to: string): number {
     if (from === to) return 1;
+    let byTarget = this.rates.get(from);
+    const cached = byTarget?.get(to);
+    if (cached !== undefined) return cached;
+    const rate = this.computeRate(from, to);
+    if (!byTarget) this.rates.set(from, (byTarget = new Map()));
+    byTarget.set(to, rate);
+    return rate;
+  }
+
+  private computeRate(from: string, to: string): number {
     const direct = this.mid(from + to);
     if (direct !== undefined) return direct;
     const inverse = this.mid(to + from);

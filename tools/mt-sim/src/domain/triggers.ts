@@ -137,6 +137,10 @@ function tagsOf(p: Position): { clientId?: string } {
 /** Closes the most losing position while the margin level is under the account's stop-out level. */
 export function stopOut(account: Account, now: number): TriggerEvent[] {
   const events: TriggerEvent[] = [];
+  // Cheap pre-check on every tick: with equity well above the stop-out line of a recently computed margin, nothing
+  // can be stopped out; only accounts near the line pay for the exact margin.
+  const approx = account.approximateMargin(now);
+  if (approx <= 0 || account.equity() > ((approx * account.config.stopOutLevel) / 100) * 1.5) return events;
   for (;;) {
     if (account.positions.size === 0) return events;
     const margin = account.margin();
