@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { ConfigError, type Telemetry } from '@tradebridge/observability';
+import { loadConfig } from './config';
+import { startExecutionService } from './service';
+
+/**
+ * Boots the service from the environment. SIGTERM/SIGINT stop it gracefully: Nest's shutdown hooks close the app,
+ * which first drains in-flight intents and commits their offsets (DrainOnShutdown), then flushes telemetry.
+ */
+export async function bootstrap(telemetry: Telemetry): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  try {
+    const service = await startExecutionService({ config, telemetry });
+    process.stdout.write(`${JSON.stringify({ level: 'info', msg: 'execution service ready', url: service.url, instanceId: service.instanceId })}\n`);
+  } catch (error) {
+    process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'execution service failed to start', error: error instanceof Error ? error.message : String(error) })}\n`);
+    process.exit(1);
+  }
+}
