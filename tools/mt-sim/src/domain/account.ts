@@ -164,18 +164,20 @@ export class Account {
     return this.marginOfPositions(this.positions.values());
   }
 
-  private marginCache = { at: -Infinity, count: -1, volume: -1, value: 0 };
+  private marginCache = { at: -Infinity, count: -1, volume: -1, sets: -1, value: 0 };
 
   /**
    * The account margin as computed at most one second of market time ago, recomputed at once when positions
-   * changed (count or total volume). Prices move margin only slightly in a second; callers keep a safety factor.
+   * changed (count or total volume) or a quote was set by hand. The feed moves margin only slightly in a second;
+   * callers keep a safety factor.
    */
   approximateMargin(now: number): number {
     let volume = 0;
     for (const p of this.positions.values()) volume += p.volume;
     const c = this.marginCache;
-    if (now - c.at >= 1000 || c.count !== this.positions.size || Math.abs(c.volume - volume) > 1e-9) {
-      this.marginCache = { at: now, count: this.positions.size, volume, value: this.margin() };
+    const sets = this.market.setCount;
+    if (now - c.at >= 1000 || c.count !== this.positions.size || Math.abs(c.volume - volume) > 1e-9 || c.sets !== sets) {
+      this.marginCache = { at: now, count: this.positions.size, volume, sets, value: this.margin() };
     }
     return this.marginCache.value;
   }

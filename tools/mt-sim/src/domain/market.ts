@@ -18,6 +18,8 @@ export class Market {
   private readonly feeds = new Map<string, FeedState>();
   /** Conversion rates of the current quotes (from -> to -> rate); dropped whenever a quote changes. */
   private rates = new Map<string, Map<string, number>>();
+  /** Counts quotes set from outside the feed (admin price changes), which can jump arbitrarily far. */
+  setCount = 0;
 
   constructor(
     private readonly seed: number,
@@ -87,6 +89,7 @@ export class Market {
     feed.spreadPoints = Math.round((a - b) / feed.spec.point);
     feed.quote = { bid: b, ask: a, time: now };
     this.rates.clear();
+    this.setCount++;
   }
 
   /** Mid price used for currency conversion. */
