@@ -82,11 +82,13 @@ async function main() {
 
   const env = { ...process.env };
   let stackOk = true;
+  let startedHere = false;
   if (mode === 'process') {
     say('test stack (Kafka 127.0.0.1:19092, registry :18081, PostgreSQL), started in the background');
     const { r, err } = await stackUp;
     for (const line of stackLog) console.log(line);
     if (r) {
+      startedHere = r.started.length > 0 && ranBefore.length === 0;
       Object.assign(env, stack.envFor('test'), { TRADEBRIDGE_DEVSTACK_READY: 'process' });
       say(`test stack ready ${seconds(stackStart)} after the start (${r.started.length ? `started ${r.started.join(', ')}` : 'already running'})`);
     } else {
@@ -124,8 +126,9 @@ async function main() {
   say(`jest ${jestCode === 0 ? 'ok' : `FAILED (exit ${jestCode})`} in ${seconds(t)}`);
 
   // Stop the stack only when this run started it: other runs (developers, other checkouts' Jest) may share it.
+  // A stack that failed to come up is stopped too, unless something of it ran before.
   if (mode === 'process') {
-    if (ranBefore.length > 0) say('leaving the test stack running (it was running before this run)');
+    if (ranBefore.length > 0 || (stackOk && !startedHere)) say('leaving the test stack running (it was running before this run)');
     else if (process.env.TRADEBRIDGE_KEEP_STACK === '1') say('leaving the test stack running (TRADEBRIDGE_KEEP_STACK=1)');
     else {
       say('stopping the test stack (TRADEBRIDGE_KEEP_STACK=1 keeps it)');

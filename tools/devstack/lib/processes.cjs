@@ -30,7 +30,7 @@ function runningPid(pidFile) {
 }
 
 /** Starts `command args` detached, output appended to `logFile`, and records it in `pidFile`. */
-function spawnDaemon({ command, args, logFile, pidFile, marker, cwd, env = process.env, uid, gid }) {
+function spawnDaemon({ command, args, logFile, pidFile, marker, fingerprint, cwd, env = process.env, uid, gid }) {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   fs.mkdirSync(path.dirname(pidFile), { recursive: true });
   const fd = fs.openSync(logFile, 'a');
@@ -39,8 +39,17 @@ function spawnDaemon({ command, args, logFile, pidFile, marker, cwd, env = proce
   const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', fd, fd], env, ...ids });
   fs.closeSync(fd);
   child.unref();
-  fs.writeFileSync(pidFile, JSON.stringify({ pid: child.pid, marker, startedAt: new Date().toISOString() }) + '\n');
+  fs.writeFileSync(pidFile, JSON.stringify({ pid: child.pid, marker, fingerprint, startedAt: new Date().toISOString() }) + '\n');
   return child;
+}
+
+/** The fingerprint recorded when the process of `pidFile` was started (undefined for older pid files). */
+function recordedFingerprint(pidFile) {
+  try {
+    return JSON.parse(fs.readFileSync(pidFile, 'utf8')).fingerprint;
+  } catch {
+    return undefined;
+  }
 }
 
 /** SIGTERM, wait up to `timeoutMs`, then SIGKILL. Returns how it ended: 'not-running' | 'terminated' | 'killed'. */
@@ -100,4 +109,4 @@ function tail(file, lines = 30) {
   }
 }
 
-module.exports = { runningPid, spawnDaemon, stopProcess, portInUse, tail, isAlive };
+module.exports = { recordedFingerprint, runningPid, spawnDaemon, stopProcess, portInUse, tail, isAlive };

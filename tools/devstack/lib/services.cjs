@@ -88,17 +88,30 @@ function prepareKafka({ profile, paths, java, classpath, log }) {
   if (r.status !== 0) throw new DevstackError(`formatting Kafka storage failed (exit ${r.status}):\n${(r.stdout + r.stderr).slice(-3000)}`);
 }
 
+/** Fingerprint of everything a running process was started with; a different one means "restart it". */
+function fingerprint(...parts) {
+  return crypto.createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
+}
+
+/** The broker's JVM arguments and the fingerprint of them plus its generated configuration. */
+function kafkaLaunch({ profile, paths, classpath, marker }) {
+  const args = [
+    '-Xms128m', '-Xmx384m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35',
+    '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true', `-Dtradebridge.devstack=${marker}`,
+    `-Dlog4j2.configurationFile=${paths.kafkaLog4j}`, '-cp', classpath, 'kafka.Kafka', paths.kafkaConfig,
+  ];
+  return { args, fingerprint: fingerprint(args, kafkaProperties(profile, paths), kafkaLog4j) };
+}
+
 function startKafka({ profile, paths, java, classpath, marker }) {
+  const { args, fingerprint: fp } = kafkaLaunch({ profile, paths, classpath, marker });
   return spawnDaemon({
     command: java,
-    args: [
-      '-Xms128m', '-Xmx384m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35',
-      '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true', `-Dtradebridge.devstack=${marker}`,
-      `-Dlog4j2.configurationFile=${paths.kafkaLog4j}`, '-cp', classpath, 'kafka.Kafka', paths.kafkaConfig,
-    ],
+    args,
     logFile: path.join(paths.logs, 'kafka.log'),
     pidFile: path.join(paths.run, 'kafka.pid'),
     marker,
+    fingerprint: fp,
     cwd: paths.dir,
   });
 }
@@ -157,19 +170,23 @@ function jdbcOf(databaseUrl, database) {
   };
 }
 
-function startRegistry({ profile, paths, java, registryJar, marker, databaseUrl }) {
+/** The registry's JVM arguments, extra environment (the database password) and their fingerprint. */
+function registryLaunch({ profile, registryJar, marker, databaseUrl }) {
   const args = [
     // C1 only: the registry sees little traffic (clients cache schemas), and skipping C2 saves CPU at startup.
     '-Xms64m', '-Xmx384m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true',
     `-Dtradebridge.devstack=${marker}`,
     `-Dquarkus.http.port=${profile.registryPort}`,
     '-Dquarkus.http.host=127.0.0.1',
+    // Like Confluent's registry, treat a schema that differs only in formatting as the same schema (same id,
+    // no new version) instead of comparing raw text.
+    '-Dapicurio.ccompat.use-canonical-hash=true',
     // Tests clean up after themselves; Apicurio 3 refuses deletes unless told otherwise.
     '-Dapicurio.rest.deletion.group.enabled=true',
     '-Dapicurio.rest.deletion.artifact.enabled=true',
     '-Dapicurio.rest.deletion.artifact-version.enabled=true',
   ];
-  const env = { ...process.env };
+  const env = {};
   if (profile.registryStorage === 'postgresql') {
     const jdbc = jdbcOf(databaseUrl, profile.registryDatabase);
     args.push('-Dapicurio.storage.kind=sql', '-Dapicurio.storage.sql.kind=postgresql', `-Dapicurio.datasource.url=${jdbc.url}`,
@@ -177,13 +194,19 @@ function startRegistry({ profile, paths, java, registryJar, marker, databaseUrl 
     env.APICURIO_DATASOURCE_PASSWORD = jdbc.password;
   }
   args.push('-jar', registryJar);
+  return { args, env, fingerprint: fingerprint(args) };
+}
+
+function startRegistry({ profile, paths, java, registryJar, marker, databaseUrl }) {
+  const { args, env, fingerprint: fp } = registryLaunch({ profile, registryJar, marker, databaseUrl });
   return spawnDaemon({
     command: java,
     args,
-    env,
+    env: { ...process.env, ...env },
     logFile: path.join(paths.logs, 'registry.log'),
     pidFile: path.join(paths.run, 'registry.pid'),
     marker,
+    fingerprint: fp,
     cwd: paths.dir,
   });
 }
@@ -240,5 +263,5 @@ async function waitReady({ name, check, pidFile, logFile, timeoutMs }) {
 }
 
 module.exports = {
-  prepareKafka, startKafka, probeKafka, kafkaAnswers, startRegistry, registryAnswers, waitReady, jdbcOf, httpOk,
+  kafkaLaunch, registryLaunch, prepareKafka, startKafka, probeKafka, kafkaAnswers, startRegistry, registryAnswers, waitReady, jdbcOf, httpOk,
 };

@@ -3,10 +3,10 @@
 // these functions, under the profile's file lock, so concurrent callers never start a second broker.
 const fs = require('node:fs');
 const path = require('node:path');
-const { getProfile, profilePaths, endpoints, databaseUrl, versions } = require('./profiles.cjs');
+const { getProfile, profilePaths, cachePaths, endpoints, databaseUrl, versions } = require('./profiles.cjs');
 const { withLock } = require('./lock.cjs');
-const { DevstackError, findJava, ensureArtifacts } = require('./artifacts.cjs');
-const { runningPid, stopProcess, portInUse } = require('./processes.cjs');
+const { DevstackError, findJava, ensureArtifacts, findRegistryJar } = require('./artifacts.cjs');
+const { runningPid, recordedFingerprint, stopProcess, portInUse } = require('./processes.cjs');
 const services = require('./services.cjs');
 const { ensurePostgres, postgresAnswers, databaseName, redact } = require('./postgres.cjs');
 const embeddedPostgres = require('./embedded-postgres.cjs');
@@ -72,9 +72,23 @@ async function up(profileName = 'dev', { log = console.log, timeoutMs = 180_000 
       registry: { port: profile.registryPort, answers: registryCheck, check: registryCheck },
     };
 
+    // What the services would be started with now; a running one started differently (the code, the pinned
+    // versions or the profile changed since) is restarted so that `up` always yields the configured stack.
+    const cache = cachePaths();
+    const expected = {
+      kafka: services.kafkaLaunch({ profile, paths, classpath: path.join(cache.kafka, 'libs', '*'), marker: markerOf(paths, 'kafka') }).fingerprint,
+      registry: services.registryLaunch({
+        profile, registryJar: findRegistryJar(cache.registry) ?? '', marker: markerOf(paths, 'registry'), databaseUrl: ep.databaseUrl,
+      }).fingerprint,
+    };
+
     const toStart = [];
     for (const service of SERVICES) {
       const pidFile = pidFileOf(paths, service);
+      if (runningPid(pidFile) !== undefined && recordedFingerprint(pidFile) !== expected[service]) {
+        log(`${service}: its configuration changed since it was started; restarting it`);
+        await stopProcess(pidFile, { timeoutMs: 30_000 });
+      }
       if (runningPid(pidFile) !== undefined) {
         // Ours and alive: make sure it is (still) ready, then leave it alone.
         await services.waitReady({ name: service, check: plan[service].check, pidFile, logFile: logFileOf(paths, service), timeoutMs });

@@ -88,6 +88,22 @@ describe('devstack test infrastructure', () => {
     expect(Number(decoded.sequence)).toBe(42);
   });
 
+  it('gives a schema that differs only in formatting the id it already has', async () => {
+    // given a protobuf schema registered under a fresh subject
+    const registry = new SchemaRegistry({ host: infra.schemaRegistryUrl });
+    const subject = `${uniqueName('devstack-canonical')}-value`;
+    const pkg = uniqueName('canonical').replace(/[^a-z0-9]/g, '_');
+    const compact = `syntax = "proto3";\npackage ${pkg};\nmessage Tick { string symbol = 1; double bid = 2; }\n`;
+    const spaced = `syntax = "proto3";\n\npackage ${pkg};\n\nmessage Tick {\n  string symbol = 1;\n  double bid = 2;\n}\n`;
+    const { id } = await registry.register({ type: SchemaType.PROTOBUF, schema: compact }, { subject });
+
+    // when the same schema, formatted differently, is registered again (as a service restart after a reformat would)
+    const again = await registry.register({ type: SchemaType.PROTOBUF, schema: spaced }, { subject });
+
+    // then it is recognised as the same schema, as Confluent's registry does (apicurio.ccompat.use-canonical-hash)
+    expect(again.id).toBe(id);
+  });
+
   it('reaches PostgreSQL and creates a fresh database per suite', async () => {
     // given a fresh database
     const db = await createFreshDatabase('devstack_spec');
