@@ -235,7 +235,7 @@ describe('HTTP-level faults', () => {
     const r = await terminal.placeMarketOrder(buy(`${id}-lost`));
     expect(r).toMatchObject({ status: 'outcome_unknown', handling: 'outcome_unknown', codeId: 'BRIDGE_CONNECTION_LOST', platform: 'metaapi' });
     const lookup = await terminal.findByClientId(r.clientId);
-    expect(lookup.found).toBe(true);
+    expect(lookup).toMatchObject({ found: true, complete: true });
     expect(lookup.positions).toEqual([expect.objectContaining({ clientId: r.clientId, volume: 0.1 })]);
     expect(lookup.historyOrders.map((o) => o.clientId)).toEqual([r.clientId]);
     expect(lookup.deals.map((d) => d.clientId)).toEqual([r.clientId]);
@@ -382,6 +382,10 @@ describe('broker rules: rejections from the real rule', () => {
         const p = await terminal.getPrice('EURUSD');
         return terminal.placePendingOrder({ intentId: `${id}-exp`, symbol: 'EURUSD', type: 'buy_limit', volume: 0.1, openPrice: +(p.ask - 0.002).toFixed(5), expiration: { type: 'specified', time: new Date((await simTime()) - 60_000) } });
       },
+    },
+    {
+      name: 'pending price on the wrong side of the market', mt5: [10015, 'rejected_final'], mt4: [129, 'rejected_final'],
+      run: async ({ id, terminal }) => terminal.placePendingOrder({ intentId: `${id}-wp`, symbol: 'EURUSD', type: 'buy_limit', volume: 0.1, openPrice: +((await terminal.getPrice('EURUSD')).ask + 0.002).toFixed(5) }),
     },
     { name: 'position not found', mt5: [4753, 'rejected_final'], mt4: [4108, 'rejected_final'], run: ({ id, terminal }) => terminal.closePosition({ intentId: `${id}-pnf`, positionId: '424242' }) },
   ];

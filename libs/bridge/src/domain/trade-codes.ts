@@ -112,7 +112,8 @@ export const MT5_RULES: ReadonlyMap<number, CodeRule> = new Map<number, CodeRule
   [10013, final],
   // Volume is sized (and rounded to the step) by the risk service; a different volume is a new risk decision.
   [10014, final],
-  // For market orders the price in the request is stale; attempts are bounded by the caller.
+  // For market orders the price in the request is stale; attempts are bounded by the caller. (The MetaApi adapter
+  // makes it final for pending orders, whose own price is then on the wrong side of the market.)
   [10015, freshPrice],
   [10016, adjustStops],
   // Trading is disabled for the account (or its symbol group); retrying cannot help until an operator acts.

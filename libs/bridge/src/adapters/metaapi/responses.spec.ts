@@ -31,6 +31,13 @@ describe('tradeResultFromAnswer', () => {
     expect(tradeResultFromAnswer({ ...mt4, actionType: 'ORDER_TYPE_BUY' }, answer(200, { numericCode: 1, stringCode: 'ERR_NO_RESULT' }))).toMatchObject({ status: 'outcome_unknown' });
   });
 
+  it('given invalid price on a pending order, then final (its own price is wrong); on a market order, a fresh price', () => {
+    expect(tradeResultFromAnswer({ ...mt5, actionType: 'ORDER_TYPE_BUY_LIMIT' }, answer(200, { numericCode: 10015 }))).toMatchObject({ status: 'rejected', handling: 'rejected_final' });
+    expect(tradeResultFromAnswer({ ...mt4, actionType: 'ORDER_MODIFY' }, answer(200, { numericCode: 129 }))).toMatchObject({ handling: 'rejected_final' });
+    expect(tradeResultFromAnswer({ ...mt5, actionType: 'ORDER_TYPE_BUY' }, answer(200, { numericCode: 10015 }))).toMatchObject({ handling: 'retry_fresh_price' });
+    expect(tradeResultFromAnswer({ ...mt4, actionType: 'ORDER_TYPE_SELL' }, answer(200, { numericCode: 129 }))).toMatchObject({ handling: 'retry_fresh_price' });
+  });
+
   it('given the older field names error/description, then they are read like numericCode/stringCode', () => {
     expect(tradeResultFromAnswer(mt5, answer(200, { error: 10004, description: 'TRADE_RETCODE_REQUOTE' }))).toMatchObject({ handling: 'retry_fresh_price', code: 10004 });
   });

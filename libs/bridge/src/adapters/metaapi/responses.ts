@@ -94,6 +94,16 @@ export interface TradeContext {
 }
 
 const MODIFY_ACTIONS = new Set(['POSITION_MODIFY', 'ORDER_MODIFY']);
+// Requests that carry their own open price: a pending order placed or moved.
+const OWN_PRICE_ACTIONS = new Set([
+  'ORDER_TYPE_BUY_LIMIT',
+  'ORDER_TYPE_SELL_LIMIT',
+  'ORDER_TYPE_BUY_STOP',
+  'ORDER_TYPE_SELL_STOP',
+  'ORDER_TYPE_BUY_STOP_LIMIT',
+  'ORDER_TYPE_SELL_STOP_LIMIT',
+  'ORDER_MODIFY',
+]);
 
 function fromCode(ctx: TradeContext, code: number, stringCode: string | undefined, message: string | undefined, rttMs: number, extra: Partial<TradeResult> = {}): TradeResult {
   let c = classifyTradeCode(ctx.platform, code, stringCode);
@@ -101,6 +111,11 @@ function fromCode(ctx: TradeContext, code: number, stringCode: string | undefine
   // Only for modifications; after OrderSend the same code means the result is unknown (the table's class).
   if (ctx.platform === 'mt4' && code === 1 && ctx.actionType !== undefined && MODIFY_ACTIONS.has(ctx.actionType)) {
     c = { ...c, handling: 'success' };
+  }
+  // "Invalid price" on a market order means a stale quote (retry with a fresh one); on a pending order it means the
+  // order's own price is on the wrong side of the market, which no fresh quote fixes.
+  if (((c.platform === 'mt5' && code === 10015) || (c.platform === 'mt4' && code === 129)) && ctx.actionType !== undefined && OWN_PRICE_ACTIONS.has(ctx.actionType)) {
+    c = { ...c, handling: 'rejected_final' };
   }
   return {
     status: statusOf(c),
