@@ -275,12 +275,11 @@ export class ConsumerRunner {
 
   /** Waits, heartbeating, until the buffer has room; false when the batch should be abandoned instead. */
   private async waitForCapacity(heartbeat: () => Promise<void>, canContinue: () => boolean): Promise<boolean> {
+    let roomMade: Promise<void> | undefined; // one waiter per wait, however many heartbeats it takes
     while (this.scheduler.size >= this.maxBuffered) {
+      roomMade ??= this.scheduler.whenSizeBelow(this.maxBuffered).then(() => (roomMade = undefined));
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        this.scheduler.whenSizeBelow(this.maxBuffered),
-        new Promise((resolve) => (timer = setTimeout(resolve, 1_000))),
-      ]);
+      await Promise.race([roomMade, new Promise((resolve) => (timer = setTimeout(resolve, 1_000)))]);
       clearTimeout(timer);
       if (!canContinue()) return false;
       await heartbeat();
