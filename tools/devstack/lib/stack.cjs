@@ -65,7 +65,8 @@ async function up(profileName = 'dev', { log = console.log, timeoutMs = 180_000 
     for (const db of created) log(`created database ${db}`);
     timings.postgres = Date.now() - pgStart;
 
-    const kafkaCheck = () => services.probeKafka(ep.kafkaBrokers, { full: true }).then(() => true);
+    // The port check first: kafkajs retries a refused connection for seconds, which would delay noticing readiness.
+    const kafkaCheck = async () => (await portInUse(profile.kafkaPort)) && services.probeKafka(ep.kafkaBrokers, { full: true }).then(() => true);
     const registryCheck = () => services.registryAnswers(ep.registryBaseUrl);
     const plan = {
       kafka: { port: profile.kafkaPort, answers: () => services.kafkaAnswers(ep.kafkaBrokers), check: kafkaCheck },
