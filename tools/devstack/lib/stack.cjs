@@ -69,7 +69,9 @@ async function up(profileName = 'dev', { log = console.log, timeoutMs = 180_000 
     const kafkaCheck = async () => (await portInUse(profile.kafkaPort)) && services.probeKafka(ep.kafkaBrokers, { full: true }).then(() => true);
     const registryCheck = () => services.registryAnswers(ep.registryBaseUrl);
     const plan = {
-      kafka: { port: profile.kafkaPort, answers: () => services.kafkaAnswers(ep.kafkaBrokers), check: kafkaCheck },
+      // A broker we did not start is only reused if it passes the full probe (it may be a leftover whose data
+      // directory is gone: it still answers metadata requests but cannot create topics).
+      kafka: { port: profile.kafkaPort, answers: () => kafkaCheck().catch(() => false), check: kafkaCheck },
       registry: { port: profile.registryPort, answers: registryCheck, check: registryCheck },
     };
 
@@ -103,7 +105,8 @@ async function up(profileName = 'dev', { log = console.log, timeoutMs = 180_000 
       }
       if (state === 'taken') {
         throw new DevstackError(
-          `port ${plan[service].port} (${service}, profile ${profile.name}) is taken by another program; stop it, or use the other profile ` +
+          `port ${plan[service].port} (${service}, profile ${profile.name}) is taken by a program that is not a working ${service} ` +
+            '(something else, or a stack whose data was removed); stop it, or use the other profile ' +
             `(see \`ss -ltnp 'sport = :${plan[service].port}'\`)`,
         );
       }
