@@ -25,6 +25,8 @@ describe('rejection strategies', () => {
   it('given the market is closed, then schedule a retry 30 s later, or expire when the deadline comes first', () => {
     expect(decide(answer('retry_later'))).toEqual(expect.objectContaining({ kind: 'schedule', atMs: now + 30_000 }));
     expect(decide(answer('retry_later'), { deadlineMs: now + 10_000 })).toMatchObject({ kind: 'reject', reason: 'EXEC_DEADLINE_EXPIRED' });
+    // even a short market-closed delay is scheduled, never waited for inline
+    expect(decide(answer('retry_later'), { policy: { ...policy, marketClosedRetryMs: 500 } })).toMatchObject({ kind: 'schedule', atMs: now + 500 });
   });
 
   it('given busy or throttled, then back off inline when short, scheduled when long (server advice wins)', () => {

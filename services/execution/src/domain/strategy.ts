@@ -102,10 +102,10 @@ export function decideNext(input: {
     detail: `${strategy} retries exhausted; last answer ${what}`,
     flagAccount: false,
   });
-  const later = (delayMs: number, next: RetryCounts, note: string): NextStep => {
+  const later = (delayMs: number, next: RetryCounts, note: string, alwaysSchedule = false): NextStep => {
     const atMs = nowMs + delayMs;
     if (atMs >= deadlineMs) return { kind: 'reject', reason: 'EXEC_DEADLINE_EXPIRED', detail: `deadline passes before the next attempt (${note}); last answer ${what}`, flagAccount: false };
-    if (delayMs <= policy.inlineDelayMaxMs) return { kind: 'resend', change: 'none', delayMs, counts: next, note };
+    if (!alwaysSchedule && delayMs <= policy.inlineDelayMaxMs) return { kind: 'resend', change: 'none', delayMs, counts: next, note };
     return { kind: 'schedule', atMs, counts: next, note };
   };
   switch (answer.handling) {
@@ -131,7 +131,8 @@ export function decideNext(input: {
       }
       return { kind: 'reject', reason: 'EXEC_BROKER_REJECTED', detail: `${what} (no automatic change for hint ${answer.hint ?? 'none'})`, flagAccount: false };
     case 'retry_later':
-      return later(policy.marketClosedRetryMs, { ...counts, later: counts.later + 1 }, `retry in ${policy.marketClosedRetryMs} ms after ${answer.codeId}`);
+      // A market condition lasts: never wait inline, so the account's later intents are not held behind it.
+      return later(policy.marketClosedRetryMs, { ...counts, later: counts.later + 1 }, `retry in ${policy.marketClosedRetryMs} ms after ${answer.codeId}`, true);
     case 'outcome_unknown':
       return { kind: 'reconcile' };
     case 'fatal':
