@@ -1,33 +1,28 @@
+import { bool, checkHostPort, defineConfig, int, list, oneOf, port, secret, str, url } from '@tradebridge/observability';
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const list = z
-  .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0));
+export { ConfigError } from '@tradebridge/observability';
 
 const schema = z.object({
-  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/tradebridge'),
-  KAFKA_BROKERS: list.pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each broker must be host:port')).min(1)).default('127.0.0.1:9092'),
-  SCHEMA_REGISTRY_URL: z.string().url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
-  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, . _ - only').default(''),
-  SIGNAL_ENSURE_TOPICS: bool.default('true'),
-  SIGNAL_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
-  SIGNAL_HTTP_PORT: int(0, 65535).default(3001),
-  SIGNAL_BODY_LIMIT_BYTES: int(256, 1_048_576).default(16_384),
-  SIGNAL_MAX_AGE_MS: int(1_000, 86_400_000).default(30_000),
-  SIGNAL_MAX_CLOCK_SKEW_MS: int(0, 600_000).default(5_000),
-  SIGNAL_KNOWN_SYMBOLS: list.optional(),
-  SIGNAL_SOURCE_CACHE_TTL_MS: int(0, 600_000).default(2_000),
-  SIGNAL_OUTBOX_BATCH_SIZE: int(1, 10_000).default(500),
-  SIGNAL_OUTBOX_POLL_INTERVAL_MS: int(10, 60_000).default(500),
-  SIGNAL_OUTBOX_RETRY_DELAY_MS: int(10, 60_000).default(200),
-  SIGNAL_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
-  SIGNAL_RUN_MIGRATIONS: bool.default('true'),
-  SIGNAL_DB_POOL_SIZE: int(1, 200).default(10),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  DATABASE_URL: url({ protocols: ['postgres', 'postgresql'], default: 'postgres://postgres@127.0.0.1:5432/tradebridge' }),
+  KAFKA_BROKERS: list({ item: checkHostPort, default: ['127.0.0.1:9092'] }),
+  SCHEMA_REGISTRY_URL: url({ protocols: ['http', 'https'], default: 'http://127.0.0.1:8081/apis/ccompat/v7' }),
+  KAFKA_TOPIC_PREFIX: str({ default: '' }).refine((v) => /^[A-Za-z0-9._-]*$/.test(v), 'letters, digits, . _ - only'),
+  SIGNAL_ENSURE_TOPICS: bool({ default: true }),
+  SIGNAL_HTTP_HOST: str({ default: '0.0.0.0' }),
+  SIGNAL_HTTP_PORT: port({ default: 3001, allowEphemeral: true }),
+  SIGNAL_BODY_LIMIT_BYTES: int({ min: 256, max: 1_048_576, default: 16_384 }),
+  SIGNAL_MAX_AGE_MS: int({ min: 1_000, max: 86_400_000, default: 30_000 }),
+  SIGNAL_MAX_CLOCK_SKEW_MS: int({ min: 0, max: 600_000, default: 5_000 }),
+  SIGNAL_KNOWN_SYMBOLS: list({ optional: true }),
+  SIGNAL_SOURCE_CACHE_TTL_MS: int({ min: 0, max: 600_000, default: 2_000 }),
+  SIGNAL_OUTBOX_BATCH_SIZE: int({ min: 1, max: 10_000, default: 500 }),
+  SIGNAL_OUTBOX_POLL_INTERVAL_MS: int({ min: 10, max: 60_000, default: 500 }),
+  SIGNAL_OUTBOX_RETRY_DELAY_MS: int({ min: 10, max: 60_000, default: 200 }),
+  SIGNAL_ADMIN_TOKEN: secret({ minLength: 24, optional: true }),
+  SIGNAL_RUN_MIGRATIONS: bool({ default: true }),
+  SIGNAL_DB_POOL_SIZE: int({ min: 1, max: 200, default: 10 }),
+  LOG_LEVEL: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, { default: 'info' }),
 });
 
 /** The signal service's configuration, validated once at boot and frozen. */
@@ -50,25 +45,15 @@ export interface SignalConfig {
   readonly logLevel: string;
 }
 
-/** Raised with every configuration problem at once, each naming its environment variable. */
-export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid signal service configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-/** Reads and validates the configuration from `env`, reporting all violations together. */
+/**
+ * Reads and validates the configuration from `env`, reporting every violation together (a ConfigError naming each
+ * variable; secrets are never echoed).
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SignalConfig {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
-  }
-  const c = parsed.data;
+  const c = defineConfig(schema, env);
   return Object.freeze({
     databaseUrl: c.DATABASE_URL,
-    kafkaBrokers: Object.freeze([...c.KAFKA_BROKERS]),
+    kafkaBrokers: c.KAFKA_BROKERS,
     schemaRegistryUrl: c.SCHEMA_REGISTRY_URL,
     topicPrefix: c.KAFKA_TOPIC_PREFIX,
     ensureTopics: c.SIGNAL_ENSURE_TOPICS,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS, createEventCodec, ensureTopics, nowMicros, type EventCodec } from '@tradebridge/contracts';
-import { EventProducer, createKafkaClient, jsonLogger, type MessagingLogger } from '@tradebridge/messaging';
+import { EventProducer, createKafkaClient } from '@tradebridge/messaging';
+import { NestLoggerAdapter, ReadinessChecks, createLogger, type AppLogger, type Telemetry } from '@tradebridge/observability';
 import { checkDatabase, createDb, migrateService, serviceMigrationsDir } from '@tradebridge/persistence';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Kafka } from 'kafkajs';
@@ -19,7 +20,10 @@ export interface SignalServiceOptions {
   readonly config: SignalConfig;
   /** Metrics registry; a fresh one per instance by default so several instances can live in one test process. */
   readonly registry?: Registry;
-  readonly logger?: MessagingLogger;
+  /** The JSON logger (pino); a new one at the configured level when absent. */
+  readonly logger?: AppLogger;
+  /** Flushed when the service closes. */
+  readonly telemetry?: Telemetry;
   /** Wraps the Kafka publisher (tests inject crashes between publish and mark). */
   readonly wrapPublisher?: (publisher: EventPublisher) => EventPublisher;
   /** Start the outbox relay (default true). */
@@ -46,7 +50,7 @@ export interface RunningSignalService {
  */
 export async function startSignalService(options: SignalServiceOptions): Promise<RunningSignalService> {
   const { config } = options;
-  const logger = options.logger ?? jsonLogger(config.logLevel === 'debug' ? 'debug' : 'info', 'signal-service');
+  const logger = options.logger ?? createLogger({ serviceName: 'signal', level: config.logLevel });
   const registry = options.registry ?? new Registry();
   registry.setDefaultLabels({ service: 'signal' });
 
@@ -126,16 +130,16 @@ export async function startSignalService(options: SignalServiceOptions): Promise
     app = await createSignalHttpApp({
       ingest,
       admin: new AdminApi(db, sources, config.adminToken),
-      health: {
-        registry,
-        ready: async () => ({
-          database: await checkDatabase(db).then(
-            () => 'up',
-            (e: Error) => `down: ${e.message}`,
-          ),
-          outboxRelay: relayRef.running || options.startRelay === false ? 'up' : 'down: stopped',
+      registry,
+      // Readiness deliberately ignores Kafka: while the broker is down, signals are still accepted and stored, and
+      // the outbox relay publishes them when it is back.
+      readiness: new ReadinessChecks()
+        .register('database', () => checkDatabase(db))
+        .register('outbox-relay', async () => {
+          if (!relayRef.running && options.startRelay !== false) throw new Error('the outbox relay is stopped');
         }),
-      },
+      ...(options.telemetry ? { onShutdown: () => options.telemetry!.shutdown() } : {}),
+      nestLogger: new NestLoggerAdapter(logger.child({ component: 'nest' })),
       bodyLimitBytes: config.http.bodyLimitBytes,
       reportError: (error, context) => logger.error({ error: error instanceof Error ? error.message : String(error), stack: (error as Error)?.stack }, context),
       nowMicros,

@@ -1,5 +1,6 @@
 import { TOPICS, createEventCodec, type RegistryEventCodec, type SignalGenerated } from '@tradebridge/contracts';
 import { createKafkaClient, silentLogger } from '@tradebridge/messaging';
+import { createLogger } from '@tradebridge/observability';
 import { createFreshDatabase, testInfra, uniqueName, waitFor, type FreshDatabase } from '@tradebridge/devstack';
 import type { Consumer, Kafka } from 'kafkajs';
 import { sql } from 'kysely';
@@ -73,7 +74,7 @@ export class Harness {
     });
     this.service = await startSignalService({
       config: this.config,
-      logger: silentLogger,
+      logger: createLogger({ serviceName: 'signal', level: 'silent' }),
       migrationsDir: MIGRATIONS_DIR,
       wrapPublisher: options.wrapPublisher,
       startRelay: options.startRelay,
