@@ -47,7 +47,6 @@ const reject = (reason: Reason): TradeOutcome => ({ reason, executed: false, dea
 const EPS = 1e-9;
 
 const sideOf = (type: OrderType): Side => (type.startsWith('ORDER_TYPE_BUY') ? 'buy' : 'sell');
-const opposite = (side: Side): Side => (side === 'buy' ? 'sell' : 'buy');
 
 /** Dispatches a validated trade request to the rule for its action (account-level checks come first). */
 export function executeTrade(account: Account, req: TradeRequest, ctx: TradeContext): TradeOutcome {
@@ -671,4 +670,4 @@ function closeSymbol(account: Account, req: TradeRequest, ctx: TradeContext): Tr
   return { reason: 'DONE', executed: true, ...last, dealIds };
 }
 
-export { opposite, sideOf, netPosition, hasMoneyFor };
+export { sideOf, hasMoneyFor };
