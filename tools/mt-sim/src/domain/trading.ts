@@ -452,7 +452,8 @@ function placePending(account: Account, action: PendingAction, req: TradeRequest
   const priceProblem = pendingPriceCheck(ctx.market, spec, action, open, stopLimit);
   if (priceProblem) return reject(priceProblem);
   const entry = stopLimit ?? open;
-  const base = req.stopPriceBase === 'CURRENT_PRICE' ? (side === 'buy' ? q.ask : q.bid) : entry;
+  // OPEN_PRICE (default) is where the order opens (a stop-limit's limit price); STOP_PRICE is a stop-limit's stop price.
+  const base = req.stopPriceBase === 'CURRENT_PRICE' ? (side === 'buy' ? q.ask : q.bid) : req.stopPriceBase === 'STOP_PRICE' ? open : entry;
   const sl = resolvePrice(account, spec, req.stopLoss, base, volume);
   const tp = resolvePrice(account, spec, req.takeProfit, base, volume);
   if (!stopsValid(spec, side, entry, sl, tp)) return reject('INVALID_STOPS');
@@ -497,7 +498,8 @@ function modifyOrder(account: Account, req: TradeRequest, ctx: TradeContext): Tr
   const isStopLimit = order.type.endsWith('STOP_LIMIT');
   const stopLimit = !isStopLimit ? undefined : req.stopLimitPrice !== undefined ? roundPrice(spec, req.stopLimitPrice) : order.stopLimitPrice;
   const entry = stopLimit ?? open;
-  const base = req.stopPriceBase === 'CURRENT_PRICE' ? (side === 'buy' ? q.ask : q.bid) : entry;
+  // OPEN_PRICE (default) is where the order opens (a stop-limit's limit price); STOP_PRICE is a stop-limit's stop price.
+  const base = req.stopPriceBase === 'CURRENT_PRICE' ? (side === 'buy' ? q.ask : q.bid) : req.stopPriceBase === 'STOP_PRICE' ? open : entry;
   const slIn = resolvePrice(account, spec, req.stopLoss, base, order.volume);
   const tpIn = resolvePrice(account, spec, req.takeProfit, base, order.volume);
   const sl = slIn === undefined ? order.stopLoss : slIn || undefined;
