@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     description: 'MetaApi adapter overhead per call over loopback with keep-alive, simulator in its own process, 0 ms simulated latency',
     date: new Date().toISOString(),
     commit: gitCommit(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}` },
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage1m: os.loadavg()[0] },
     iterations: ITERATIONS,
     unit: 'ms',
     trade: summarize(samples.trade),

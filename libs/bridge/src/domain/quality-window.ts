@@ -24,49 +24,49 @@ export interface QualityWindowOptions {
  * the connection reads it after every call. Time comes in as arguments (epoch ms).
  */
 export class QualityWindow {
-  private readonly at: number[] = [];
-  private readonly rtt: number[] = [];
-  private readonly ok: boolean[] = [];
+  // A ring buffer of the samples in time order: head is the oldest, size the count.
+  private readonly at: Float64Array;
+  private readonly rtt: Float64Array;
+  private readonly ok: Uint8Array;
+  private head = 0;
+  private size = 0;
   private readonly sortedOk: number[] = [];
   private failures = 0;
 
   constructor(private readonly options: QualityWindowOptions) {
-    if (options.maxSamples < 1) throw new RangeError(`maxSamples must be at least 1, got ${options.maxSamples}`);
+    if (!(Number.isInteger(options.maxSamples) && options.maxSamples >= 1)) throw new RangeError(`maxSamples must be an integer of at least 1, got ${options.maxSamples}`);
+    this.at = new Float64Array(options.maxSamples);
+    this.rtt = new Float64Array(options.maxSamples);
+    this.ok = new Uint8Array(options.maxSamples);
   }
 
   /** Records a call that completed at `now`; `ok` false for connectivity failures. */
   record(now: number, rttMs: number, ok: boolean): void {
-    this.at.push(now);
-    this.rtt.push(rttMs);
-    this.ok.push(ok);
+    if (this.size === this.options.maxSamples) this.dropOldest();
+    const i = (this.head + this.size) % this.options.maxSamples;
+    this.at[i] = now;
+    this.rtt[i] = rttMs;
+    this.ok[i] = ok ? 1 : 0;
+    this.size += 1;
     if (ok) this.sortedOk.splice(lowerBound(this.sortedOk, rttMs), 0, rttMs);
     else this.failures += 1;
-    if (this.at.length > this.options.maxSamples) this.dropFirst(this.at.length - this.options.maxSamples);
   }
 
   snapshot(now: number): QualitySnapshot {
-    this.expire(now);
-    const calls = this.at.length;
+    while (this.size > 0 && this.at[this.head] <= now - this.options.windowMs) this.dropOldest();
+    const calls = this.size;
     const base = { calls, failures: this.failures, errorRate: calls === 0 ? 0 : this.failures / calls };
     if (this.sortedOk.length === 0) return base;
     const s = this.sortedOk;
     return { ...base, rttP50Ms: percentile(s, 50), rttP95Ms: percentile(s, 95), rttP99Ms: percentile(s, 99) };
   }
 
-  private expire(now: number): void {
-    let stale = 0;
-    while (stale < this.at.length && this.at[stale] <= now - this.options.windowMs) stale++;
-    if (stale > 0) this.dropFirst(stale);
-  }
-
-  private dropFirst(n: number): void {
-    for (let i = 0; i < n; i++) {
-      if (this.ok[i]) this.sortedOk.splice(lowerBound(this.sortedOk, this.rtt[i]), 1);
-      else this.failures -= 1;
-    }
-    this.at.splice(0, n);
-    this.rtt.splice(0, n);
-    this.ok.splice(0, n);
+  private dropOldest(): void {
+    const i = this.head;
+    if (this.ok[i] === 1) this.sortedOk.splice(lowerBound(this.sortedOk, this.rtt[i]), 1);
+    else this.failures -= 1;
+    this.head = (this.head + 1) % this.options.maxSamples;
+    this.size -= 1;
   }
 }
 

@@ -242,6 +242,8 @@ export interface Deal {
   readonly magic?: number;
   readonly comment?: string;
   readonly clientId?: string;
+  /** Why the deal happened, as the platform names it (`DEAL_REASON_SL`, `DEAL_REASON_TP`, `DEAL_REASON_SO`, ...). */
+  readonly reason?: string;
   readonly time: Date;
 }
 

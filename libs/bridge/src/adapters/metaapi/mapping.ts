@@ -243,6 +243,7 @@ export function toDeal(v: unknown): Deal {
     ...opt('magic', num(j.magic)),
     ...opt('comment', str(j.comment)),
     ...opt('clientId', str(j.clientId)),
+    ...opt('reason', str(j.reason)),
     time: date(j.time) ?? new Date(0),
   };
 }
