@@ -332,4 +332,22 @@ describe('ConsumerRunner (with a fake kafkajs)', () => {
     expect(runner.status).toBe('stopped');
     await expect(runner.start()).rejects.toThrow(/cannot start: it is stopped/);
   });
+
+  it('given a message waiting to be retried, when stopping, then the wait ends at once and it stays uncommitted', async () => {
+    let calls = 0;
+    const { kafka, runner, consumer } = setup(
+      async () => {
+        calls += 1;
+        throw new RetryableError('lock timeout');
+      },
+      { retry: { maxAttempts: 5, initialDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 }, shutdownTimeoutMs: 30_000 },
+    );
+    await runner.start();
+    await consumer.deliver(topic, 0, [{ offset: 0, key: 'a', value: json({}) }]);
+    await waitFor(() => calls === 1, 2_000, 'first attempt');
+    await runner.stop(); // would take a minute if the backoff were waited out
+    expect(calls).toBe(1);
+    expect(kafka.committed(topic, 0)).toBeUndefined();
+    expect(kafka.sent(`${topic}.dlq`)).toHaveLength(0);
+  });
 });

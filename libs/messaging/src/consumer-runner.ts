@@ -78,13 +78,19 @@ const defaultRetry: RetryPolicy = { maxAttempts: 5, initialDelayMs: 200, maxDela
 /** Commit and in-flight state of one assigned partition, for one group generation. */
 class PartitionState {
   readonly tracker = new PartitionOffsetTracker();
+  /** Aborts when the partition is revoked or a shutdown times out; handlers see it as `event.signal`. */
   readonly abort = new AbortController();
+  /** Aborts as well when a stop begins: waits between retries end at once and leave the message uncommitted. */
+  readonly retrySignal: AbortSignal;
   revoked = false;
 
   constructor(
     readonly topic: string,
     readonly partition: number,
-  ) {}
+    stopSignal: AbortSignal,
+  ) {
+    this.retrySignal = AbortSignal.any([this.abort.signal, stopSignal]);
+  }
 }
 
 type DeadLetterReason = 'undecodable' | 'permanent' | 'exhausted';
@@ -121,6 +127,7 @@ export class ConsumerRunner {
   private readonly tracer = trace.getTracer('@tradebridge/messaging');
   private partitions = new Map<string, PartitionState>();
   private stopping = false;
+  private readonly stopSignal = new AbortController();
   private state: ConsumerRunnerStatus = 'created';
   private stopPromise: Promise<void> | undefined;
   private commitRequested = false;
@@ -207,6 +214,7 @@ export class ConsumerRunner {
     }
     this.state = 'stopping';
     this.stopping = true;
+    this.stopSignal.abort();
     try {
       this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
     } catch (error) {
@@ -247,7 +255,7 @@ export class ConsumerRunner {
     const id = `${topic}:${partition}`;
     let state = this.partitions.get(id);
     if (state === undefined) {
-      state = new PartitionState(topic, partition);
+      state = new PartitionState(topic, partition, this.stopSignal.signal);
       this.partitions.set(id, state);
     }
     return state;
@@ -297,7 +305,7 @@ export class ConsumerRunner {
     if (decoded === undefined) return;
     const parent = extractTraceContext(headers);
     for (let attempt = 1; ; attempt += 1) {
-      if (state.abort.signal.aborted) return;
+      if (state.abort.signal.aborted) return; // retry waits end through sleep(); this catches a timed-out shutdown
       const startedAt = process.hrtime.bigint();
       const span = this.tracer.startSpan(
         `${topic} process`,
@@ -350,7 +358,7 @@ export class ConsumerRunner {
         }
         const delayMs = backoffDelayMs(this.retry, attempt, Math.random());
         this.logger.warn({ ...fields, attempt, delayMs, errorClass, error: errorMessageOf(error) }, 'handler failed, will retry');
-        if (!(await sleep(delayMs, state.abort.signal))) {
+        if (!(await sleep(delayMs, state.retrySignal))) {
           this.logger.info(fields, 'retry abandoned (partition revoked or shutdown): message stays uncommitted');
           return;
         }
@@ -374,7 +382,7 @@ export class ConsumerRunner {
             { ...fields, attempt, delayMs, errorClass: errorClassOf(error), error: errorMessageOf(error) },
             'decode failed transiently, will retry',
           );
-          if (!(await sleep(delayMs, state.abort.signal))) return undefined;
+          if (!(await sleep(delayMs, state.retrySignal))) return undefined;
           continue;
         }
         const poison = new UndecodableMessageError(`cannot decode message: ${errorMessageOf(error)}`, { cause: error });
@@ -408,13 +416,13 @@ export class ConsumerRunner {
     const dlqTopic = deadLetterTopicOf(state.topic);
     // The message is committed only after the dead-letter copy is acknowledged; until then it is retried.
     for (let publishAttempt = 1; ; publishAttempt += 1) {
-      if (state.abort.signal.aborted) return;
+      if ((publishAttempt === 1 ? state.abort.signal : state.retrySignal).aborted) return;
       try {
         await this.producer.publishRaw(dlqTopic, message.key, message.value, headers);
         break;
       } catch (publishError) {
         this.logger.error({ ...fields, dlqTopic, error: errorMessageOf(publishError) }, 'dead-letter publish failed, will retry');
-        if (!(await sleep(backoffDelayMs(this.retry, publishAttempt, Math.random()), state.abort.signal))) return;
+        if (!(await sleep(backoffDelayMs(this.retry, publishAttempt, Math.random()), state.retrySignal))) return;
       }
     }
     this.metrics.deadLettered.inc({ topic: state.topic, group: this.options.groupId, reason });
