@@ -70,7 +70,7 @@ export function consumerMetrics(registry: Registry = defaultRegistry): ConsumerM
     handlerDuration: histogram(
       registry,
       'tradebridge_kafka_handler_duration_seconds',
-      'Duration of one successful handler call (decode included).',
+      'Duration of one successful handler call.',
       ['topic', 'group'],
       latencyBuckets,
     ),
