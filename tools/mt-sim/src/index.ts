@@ -12,3 +12,5 @@ export type { AccountConfig, SymbolSpec, TradeResponse, Platform, MarginMode } f
 export { DEFAULT_SYMBOLS } from './domain/symbols';
 export { MT4_CODES, MT5_CODES } from './domain/code-tables';
 export type { CodeRow } from './domain/code-tables';
+export { startSimulatorProcess } from './process';
+export type { SimulatorProcess, SimulatorProcessOptions } from './process';

@@ -60,3 +60,16 @@ it('creates the demo mixture of N accounts, prints ids and tokens, and serves th
 it('refuses bad settings with every problem listed', async () => {
   await expect(startCli(['--port', 'abc', '--clock', 'sometimes'])).rejects.toThrow(/port must be a non-negative integer[\s\S]*clock must be real or manual/);
 });
+
+it('startSimulatorProcess runs the simulator as its own process with the given accounts, and stops it', async () => {
+  const { startSimulatorProcess } = await import('../process');
+  const sim = await startSimulatorProcess({ build: false, seed: 3, latencyMs: 1, accounts: [{ id: 'p1', token: 'pt', platform: 'mt4' }] });
+  try {
+    expect(sim.accounts.map((a) => a.id)).toEqual(['p1']);
+    const r = await callAccount(sim.url, 'p1', 'pt', 'POST', 'trade', { actionType: 'ORDER_TYPE_BUY', symbol: 'EURUSD', volume: 0.1, clientId: 'TB_proc' });
+    expect(r.body).toMatchObject({ numericCode: 0 });
+    expect(await sim.admin.ledgerCount({ clientId: 'TB_proc' })).toEqual({ received: 1, executed: 1 });
+  } finally {
+    expect(await sim.stop('SIGKILL')).toBeNull();
+  }
+});
