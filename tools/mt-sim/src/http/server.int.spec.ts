@@ -404,3 +404,26 @@ describe('real clock', () => {
     }
   });
 });
+
+describe('determinism', () => {
+  it('given the same seed and the same requests, two simulators answer byte for byte the same (quotes, slippage, ids, times)', async () => {
+    const run = async (): Promise<string> => {
+      const s = await startSimulator({ port: 0, seed: 21, accounts: [{ id: 'd', token: 't', slippagePoints: 7, commissionPerLot: 2 }] });
+      try {
+        const out: unknown[] = [];
+        for (let i = 0; i < 10; i++) {
+          await s.admin.advanceClock({ ticks: 37 });
+          const symbol = ['EURUSD', 'XAUUSD', 'US500'][i % 3]!;
+          out.push((await callAccount(s.url, 'd', 't', 'POST', 'trade', { actionType: i % 2 ? 'ORDER_TYPE_SELL' : 'ORDER_TYPE_BUY', symbol, volume: symbol === 'US500' ? 0.2 : 0.02 })).body);
+        }
+        out.push((await callAccount(s.url, 'd', 't', 'GET', 'positions')).body, (await callAccount(s.url, 'd', 't', 'GET', 'account-information')).body);
+        return JSON.stringify(out);
+      } finally {
+        await s.close();
+      }
+    };
+    const first = await run();
+    expect(await run()).toBe(first);
+    expect(JSON.parse(first).slice(0, 10).every((r: { numericCode: number }) => r.numericCode === 10009)).toBe(true);
+  });
+});
