@@ -151,8 +151,8 @@ describe('the ambiguous case: executed but the answer never arrives', () => {
 
   it('response-delayed executes at once and answers after the client has given up', async () => {
     const id = await account('mt4');
-    await sim.admin.injectFault(id, { kind: 'response-delayed', delayMs: 1500, times: 1 });
-    await expect(trade(id, { ...BUY, clientId: 'TB_late' }, AbortSignal.timeout(200))).rejects.toThrow();
+    await sim.admin.injectFault(id, { kind: 'response-delayed', delayMs: 3000, times: 1 });
+    await expect(trade(id, { ...BUY, clientId: 'TB_late' }, AbortSignal.timeout(600))).rejects.toThrow();
     expect(await positions(id)).toEqual([expect.objectContaining({ clientId: 'TB_late' })]);
     await waitFor(async () => ((await sim.admin.ledger({ accountId: id })).entries[0]?.responseDelivered === false ? true : undefined));
     expect(await sim.admin.ledgerCount({ accountId: id, clientId: 'TB_late' })).toEqual({ received: 1, executed: 1 });
