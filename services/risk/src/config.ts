@@ -9,7 +9,7 @@ const FLEET_CAP = /^([A-Z0-9._-]+)=(\d+(\.\d+)?)$/;
 
 const schema = z
   .object({
-    DATABASE_URL: url({ protocols: ['postgres:', 'postgresql:'], default: 'postgres://postgres@127.0.0.1:5432/tradebridge' }),
+    DATABASE_URL: url({ protocols: ['postgres', 'postgresql'], default: 'postgres://postgres@127.0.0.1:5432/tradebridge' }),
     KAFKA_BROKERS: list({ default: ['127.0.0.1:9092'] }),
     SCHEMA_REGISTRY_URL: url({ default: 'http://127.0.0.1:8081/apis/ccompat/v7' }),
     KAFKA_TOPIC_PREFIX: str({ default: '' }),
