@@ -242,6 +242,28 @@ describe('HTTP-level faults', () => {
     expect(await sim.admin.ledgerCount({ accountId: id, clientId: r.clientId })).toEqual({ received: 1, executed: 1 });
   });
 
+  it('response-lost on a close: the closing deal and order carry the close request\'s clientId, so it is found too', async () => {
+    const { id, terminal } = await freshAccount(sim, agent);
+    const opened = await terminal.placeMarketOrder(buy(`${id}-open`));
+    await sim.admin.injectFault(id, { kind: 'response-lost', times: 1 });
+    const r = await terminal.closePosition({ intentId: `${id}-close`, positionId: opened.positionId! });
+    expect(r.status).toBe('outcome_unknown');
+    const lookup = await terminal.findByClientId(r.clientId);
+    expect(lookup).toMatchObject({ found: true, complete: true, positions: [] });
+    expect(lookup.deals).toEqual([expect.objectContaining({ entry: 'out', positionId: opened.positionId })]);
+    expect(await terminal.getPositions()).toEqual([]);
+  });
+
+  it('an uncertain modification is resolved by sending it again: the same values come back as no changes', async () => {
+    const { id, terminal } = await freshAccount(sim, agent);
+    const price = await terminal.getPrice('EURUSD');
+    const opened = await terminal.placeMarketOrder(buy(`${id}-open`));
+    const modify = { intentId: `${id}-mod`, positionId: opened.positionId!, stopLoss: +(price.bid - 0.004).toFixed(5) };
+    await sim.admin.injectFault(id, { kind: 'response-lost', times: 1 });
+    expect((await terminal.modifyPosition(modify)).status).toBe('outcome_unknown');
+    expect(await terminal.modifyPosition(modify)).toMatchObject({ status: 'success', code: 10025 });
+  });
+
   it('response-delayed past the trade timeout -> outcome_unknown (timeout), and the executed trade is found', async () => {
     const { id, terminal } = await freshAccount(sim, agent, {}, { timeouts: { tradeMs: 300, readMs: 3_000 } });
     await sim.admin.injectFault(id, { kind: 'response-delayed', delayMs: 2_000, times: 1 });
