@@ -38,6 +38,7 @@ const schema = z
     EXECUTION_TRAILING_INTERVAL: duration({ min: '100ms', max: '10m', default: 1_000 }),
     EXECUTION_SERVER_SIDE_TRAILING: bool({ default: false }),
     EXECUTION_SHUTDOWN_TIMEOUT: duration({ min: '1s', max: '10m', default: 30_000 }),
+    EXECUTION_KAFKA_SESSION_TIMEOUT: duration({ min: '6s', max: '5m', default: 30_000 }),
     EXECUTION_ACCOUNT_CATCH_UP_TIMEOUT: duration({ min: '1s', max: '10m', default: 30_000 }),
     LOG_LEVEL: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, { default: 'info' }),
   })
@@ -81,6 +82,8 @@ const schema = z
     trailing: { intervalMs: c.EXECUTION_TRAILING_INTERVAL, serverSide: c.EXECUTION_SERVER_SIDE_TRAILING },
     shutdownTimeoutMs: c.EXECUTION_SHUTDOWN_TIMEOUT,
     accountCatchUpTimeoutMs: c.EXECUTION_ACCOUNT_CATCH_UP_TIMEOUT,
+    /** How fast the group notices a dead consumer (its partitions move to a live one). */
+    kafkaSessionTimeoutMs: c.EXECUTION_KAFKA_SESSION_TIMEOUT,
     logLevel: c.LOG_LEVEL,
   }));
 

@@ -217,6 +217,8 @@ export async function startExecutionService(options: ExecutionServiceOptions): P
       maxBufferedMessages: Math.max(1000, config.concurrency.global * 4),
       shutdownTimeoutMs: config.shutdownTimeoutMs,
       maxWaitTimeMs: 100,
+      sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+      heartbeatIntervalMs: Math.min(3_000, Math.floor(config.kafkaSessionTimeoutMs / 4)),
       retry: { maxAttempts: 8, initialDelayMs: 200, maxDelayMs: 5_000 },
       handler: async (event) => {
         if (event.value === null) return;

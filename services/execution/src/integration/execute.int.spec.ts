@@ -26,7 +26,7 @@ describe('execution of approved intents against the simulator', () => {
     expect(placed.fillPrice).toBeGreaterThan(0);
     expect(placed.slippagePoints).toBeDefined();
     expect(placed.accountCurrency).toBe('USD');
-    const l = placed.latency;
+    const l = placed.latency!;
     expect(l.signalAcceptedAtUs).toBeLessThanOrEqual(l.executionReceivedAtUs);
     expect(l.executionReceivedAtUs).toBeLessThanOrEqual(l.brokerSentAtUs!);
     expect(l.brokerSentAtUs!).toBeLessThan(l.brokerAcknowledgedAtUs!);

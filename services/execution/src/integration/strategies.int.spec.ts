@@ -131,7 +131,7 @@ describe('rejection strategies, driven by the bridge handling class, against the
     await h.approve(two);
     await waitFor(async () => (await h.rows(`select 1 from execution.execution_orders where state = 'RETRY_SCHEDULED' and account_id = $1`, [a.accountId])).length === 2, { message: 'two scheduled intents' });
     const auth = { authorization: 'Bearer operator-token-0123456789abcdef', 'x-operator-id': 'alice@ops', 'content-type': 'application/json' };
-    const listed = await (await fetch(`${h.service!.url}/v1/operator/intents?filter=stuck&olderThanMs=0`, { headers: auth })).json();
+    const listed = (await (await fetch(`${h.service!.url}/v1/operator/intents?filter=stuck&olderThanMs=0`, { headers: auth })).json()) as { intents: Array<{ intent_id: string }> };
     expect(listed.intents.map((i: { intent_id: string }) => i.intent_id).sort()).toEqual([one.intentId, two.intentId].sort());
     expect((await fetch(`${h.service!.url}/v1/operator/intents?filter=stuck`, { headers: { 'x-operator-id': 'x' } })).status).toBe(401);
 
