@@ -4,6 +4,7 @@ import { ClockMode, SimClock } from './clock';
 import type { AccountInput } from './domain/account-spec';
 import { Engine } from './domain/engine';
 import { accountView } from './http/admin-routes';
+import { RateLimiter } from './http/rate-limit';
 import { createSimServer } from './http/server';
 
 /** Options of startSimulator; see the README for defaults. */
@@ -55,7 +56,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const engine = new Engine({ seed: options.seed ?? 42, startTime, tickMs });
   const clock = new SimClock(mode, engine, mode === 'manual' || options.startTime !== undefined ? startTime : undefined);
   const created = (options.accounts ?? []).map((a) => engine.createAccount(a));
-  const server = createSimServer({ engine, clock, startTime, ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}) });
+  const server = createSimServer({ engine, clock, startTime, rateLimiter: new RateLimiter(), ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}) });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

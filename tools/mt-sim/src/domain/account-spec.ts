@@ -68,6 +68,7 @@ export function validateAccountInput(body: unknown, parameterPrefix = ''): Valid
   set('marginCallLevel', r.number('marginCallLevel', { min: 0 }));
   set('commissionPerLot', r.number('commissionPerLot', { min: 0 }));
   set('slippagePoints', r.number('slippagePoints', { min: 0, integer: true }));
+  set('rateLimitPerSecond', r.number('rateLimitPerSecond', { min: 0 }));
   set('tradeErrorStyle', r.oneOf('tradeErrorStyle', ['response', 'http-error'] as const));
   set('name', r.string('name', { maxLength: 128 }));
   set('login', r.string('login', { maxLength: 32 }));
@@ -100,6 +101,7 @@ export function accountConfig(input: AccountInput, id: string): AccountConfig {
     marginCallLevel: input.marginCallLevel ?? 100,
     commissionPerLot: input.commissionPerLot ?? 0,
     slippagePoints: input.slippagePoints ?? 0,
+    rateLimitPerSecond: input.rateLimitPerSecond ?? 0,
     tradeErrorStyle: input.tradeErrorStyle ?? 'response',
     name: input.name ?? `Simulated account ${id}`,
     login: input.login ?? String(7_000_000 + (hashId(id) % 1_000_000)),

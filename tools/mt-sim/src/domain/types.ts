@@ -159,6 +159,8 @@ export interface AccountConfig {
   commissionPerLot: number;
   /** Largest adverse fill slippage of market executions, in points (uniform 0..n). */
   slippagePoints: number;
+  /** Requests per second the account's API allows (token bucket, burst = one second's worth); 0 = unlimited. */
+  rateLimitPerSecond: number;
   tradeErrorStyle: 'response' | 'http-error';
   name: string;
   login: string;

@@ -63,6 +63,7 @@ const PATCHABLE = new Set([
   'marginCallLevel',
   'commissionPerLot',
   'slippagePoints',
+  'rateLimitPerSecond',
   'hedgeProhibited',
   'tradeErrorStyle',
   'name',

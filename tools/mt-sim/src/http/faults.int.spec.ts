@@ -172,3 +172,20 @@ describe('the ambiguous case: executed but the answer never arrives', () => {
     expect(await positions(id)).toHaveLength(1);
   });
 });
+
+describe('organic rate limit', () => {
+  it('given rateLimitPerSecond 5, then a burst of 12 requests gets 5 answers and 7 TooManyRequestsErrors, and refused trades are in the ledger', async () => {
+    const id = `rl-${++n}`;
+    await sim.admin.createAccount({ id, token: 'tok', rateLimitPerSecond: 5 });
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => trade(id, { ...BUY, clientId: `TB_rl_${i}` })));
+    const statuses = answers.map((a) => a.status);
+    // the bucket refills at 5/s, so a slow machine may let one more through during the burst
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(5);
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(7);
+    const refused = answers.filter((a) => a.status === 429);
+    expect(refused[0]!.body.error).toBe('TooManyRequestsError');
+    expect(Number(refused[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    const counts = await sim.admin.ledgerCount({ accountId: id });
+    expect(counts).toEqual({ received: 12, executed: statuses.filter((s) => s === 200).length });
+  });
+});

@@ -41,6 +41,16 @@ function faultPathOf(rest: string[]): FaultPath | undefined {
   }
 }
 
+/** Answers 429 TooManyRequestsError with Retry-After and metadata.recommendedRetryTime (wall clock). */
+export function sendRateLimited(res: ServerResponse, seconds: number, perSecond: number): void {
+  // Wall-clock time: clients schedule their retry with it, whatever the simulated market time is.
+  const retryAt = new Date(Date.now() + seconds * 1000).toISOString();
+  sendError(res, 'TooManyRequestsError', `The API allows ${perSecond} requests per 1 seconds per account. Try again later`, {
+    headers: { 'retry-after': String(Math.max(1, Math.ceil(seconds))) },
+    metadata: { periodInMinutes: 1, requestsPerPeriodAllowed: Math.round(perSecond * 60), recommendedRetryTime: retryAt, type: 'LIMIT_REQUEST_RATE_PER_ACCOUNT' },
+  });
+}
+
 /**
  * Applies the network-level part of a fault (429, 401, 500, dropped connection). Returns true when the request
  * has been answered (or killed) and must not be processed.
@@ -48,16 +58,9 @@ function faultPathOf(rest: string[]): FaultPath | undefined {
 function networkFault(fault: ActiveFault | undefined, req: IncomingMessage, res: ServerResponse): boolean {
   if (!fault) return false;
   switch (fault.kind) {
-    case 'rate-limit': {
-      const seconds = fault.retryAfterSeconds ?? 1;
-      // Wall-clock time: clients schedule their retry with it, whatever the simulated market time is.
-      const retryAt = new Date(Date.now() + seconds * 1000).toISOString();
-      sendError(res, 'TooManyRequestsError', 'The API allows 1 requests per 1 seconds per account. Try again later', {
-        headers: { 'retry-after': String(Math.ceil(seconds)) },
-        metadata: { periodInMinutes: 1, requestsPerPeriodAllowed: 60, recommendedRetryTime: retryAt, type: 'LIMIT_REQUEST_RATE_PER_ACCOUNT' },
-      });
+    case 'rate-limit':
+      sendRateLimited(res, fault.retryAfterSeconds ?? 1, 1);
       return true;
-    }
     case 'invalid-token':
       sendError(res, 'UnauthorizedError', 'Authorization failed', { details: 'E_AUTH' });
       return true;
@@ -85,6 +88,31 @@ export async function handleAccountRoute(
 ): Promise<void> {
   const path = faultPathOf(rest);
   if (!path) return sendError(res, 'NotFoundError', `Path not found: ${req.url}`);
+  const perSecond = sim.account.config.rateLimitPerSecond;
+  const waitMs = ctx.rateLimiter.take(sim.account.config.id, perSecond);
+  if (waitMs > 0) {
+    if (path === 'trade') {
+      // A refused trade was still received: the ledger records it, not executed.
+      const body = await readBody().catch(() => null);
+      const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+      const entry: Omit<LedgerEntry, 'seq'> = {
+        accountId: sim.account.config.id,
+        source: 'api',
+        time: iso(ctx.engine.now),
+        wallTime: new Date().toISOString(),
+        request: body,
+        outcome: 'not-executed',
+        executed: false,
+        dealIds: [],
+        fault: 'rate-limit',
+        responseDelivered: true,
+      };
+      if (typeof b.actionType === 'string') entry.actionType = b.actionType;
+      if (typeof b.clientId === 'string') entry.clientId = b.clientId;
+      ctx.engine.ledger.add(entry);
+    }
+    return sendRateLimited(res, waitMs / 1000, perSecond);
+  }
   if (path === 'trade') {
     if (method !== 'POST' || rest.length !== 1) return sendError(res, 'NotFoundError', `Path not found: ${method} ${req.url}`);
     let body: unknown;

@@ -4,12 +4,14 @@ import type { Engine } from '../domain/engine';
 import { iso } from '../domain/time';
 import { handleAdmin } from './admin-routes';
 import { handleAccountRoute } from './metaapi-routes';
+import type { RateLimiter } from './rate-limit';
 import { HttpError, sendError, sendJson, sendValidation } from './respond';
 
 /** What every handler needs: the engine, the market clock and the admin settings. */
 export interface SimContext {
   engine: Engine;
   clock: SimClock;
+  rateLimiter: RateLimiter;
   adminToken?: string;
   startTime: number;
 }
