@@ -10,7 +10,7 @@ import { PermanentError } from './errors';
 import { DeadLetterHeaders } from './headers';
 import { silentLogger } from './logger';
 import { EventProducer } from './producer';
-import { waitFor } from './test-support/fake-kafka';
+import { gate, waitFor } from './test-support/fake-kafka';
 import { committedOffsets, createTopics, endOffsets, readRaw, testKafka, uniqueName } from './test-support/kafka-int';
 
 // Integration tests against the real broker of the test stack (npm run devstack -- up --profile test).
@@ -164,26 +164,33 @@ describe('ConsumerRunner on a real broker', () => {
     await createTopics(kafka, [{ topic, partitions: 4 }]);
     const total = 400;
     const handledBy = { a: new Set<number>(), b: new Set<number>() };
+    // A's handlers hold until B has joined, so the rebalance happens with A's work in flight
+    const release = gate();
+    let startedOnA = 0;
     const handler = (who: 'a' | 'b') => async (event: ConsumedEvent) => {
+      if (who === 'a') {
+        startedOnA += 1;
+        await release.promise;
+      }
       await new Promise((resolve) => setTimeout(resolve, 2));
       handledBy[who].add(event.value.seq);
     };
     const a = runner({ groupId, topics: [topic], handler: handler('a') });
     await a.start();
-    let b: ConsumerRunner | undefined;
-    for (let seq = 0; seq < total; seq += 1) {
-      await producer.publish(topic, `acc-${seq % 20}`, { seq });
-      if (seq === total / 4) {
-        b = runner({ groupId, topics: [topic], handler: handler('b') });
-        void b.start();
-      }
-    }
+    const publish = (from: number, to: number) =>
+      Promise.all(Array.from({ length: to - from }, (_, i) => producer.publish(topic, `acc-${(from + i) % 20}`, { seq: from + i })));
+    await publish(0, total / 2);
+    await waitFor(() => startedOnA >= 10, 30_000, 'handlers in flight on the first consumer');
+    const b = runner({ groupId, topics: [topic], handler: handler('b') });
+    await b.start(); // resolves once the group has rebalanced and B owns partitions
+    release.open();
+    await publish(total / 2, total);
     const handled = () => new Set([...handledBy.a, ...handledBy.b]);
     await waitFor(() => handled().size === total, 60_000, 'every message handled');
     expect(handledBy.a.size).toBeGreaterThan(0);
     expect(handledBy.b.size).toBeGreaterThan(0);
     // once both have drained and committed, the group has committed the whole topic
-    await Promise.all([a.stop(), b!.stop()]);
+    await Promise.all([a.stop(), b.stop()]);
     const committed = await committedOffsets(kafka, groupId, topic);
     expect(committed).toEqual(await endOffsets(kafka, topic));
   });
