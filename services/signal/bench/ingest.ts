@@ -13,13 +13,15 @@ runIngestBench({
   closedLoopSeconds: env('BENCH_CLOSED_SECONDS', 15),
   sources: env('BENCH_SOURCES', 8),
   warmupRequests: env('BENCH_WARMUP', 400),
+  maxInFlight: env('BENCH_MAX_IN_FLIGHT', 64),
+  nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0),
   resultFile: path.resolve(__dirname, '..', '..', '..', 'bench', 'results', 'signal-ingest.json'),
 })
   .then((result) => {
     const phases = (result as { phases: Array<Record<string, any>> }).phases;
     for (const p of phases) {
       process.stdout.write(
-        `${p.phase}: ${p.acceptedPerSecond} accepted/s (${p.accepted}/${p.requests}, ${p.errors} errors); ` +
+        `${p.phase}: ${p.acceptedPerSecond} accepted/s (${p.accepted}/${p.requests}, ${p.errors} errors; ${p.serviceCpuMsPerSignal} ms service CPU per signal; load ${p.loadAverage1m}); ` +
           `received->ack p50 ${p.receivedToAckMs.p50} ms p99 ${p.receivedToAckMs.p99} ms max ${p.receivedToAckMs.max} ms; ` +
           `received->stored p50 ${p.receivedToStoredMs.p50} ms p99 ${p.receivedToStoredMs.p99} ms; http rtt p50 ${p.httpRoundTripMs.p50} ms p99 ${p.httpRoundTripMs.p99} ms\n`,
       );

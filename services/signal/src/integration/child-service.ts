@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { waitFor } from '@tradebridge/devstack';
@@ -25,14 +26,28 @@ export class ChildService {
   constructor(
     readonly port: number,
     private readonly env: Record<string, string>,
+    private readonly nodeArgs: readonly string[] = [],
   ) {}
+
+  /** CPU time the service process has used so far (user + system), in milliseconds; Linux only, else NaN. */
+  cpuTimeMs(): number {
+    const pid = this.child?.pid;
+    if (pid === undefined) return Number.NaN;
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+      return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+    } catch {
+      return Number.NaN;
+    }
+  }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, ['-r', path.join(SERVICE_DIR, 'scripts', 'register-ts.cjs'), path.join(SERVICE_DIR, 'src', 'main.ts')], {
+    const child = spawn(process.execPath, [...this.nodeArgs, '-r', path.join(SERVICE_DIR, 'scripts', 'register-ts.cjs'), path.join(SERVICE_DIR, 'src', 'main.ts')], {
       env: { ...process.env, ...this.env, SIGNAL_HTTP_HOST: '127.0.0.1', SIGNAL_HTTP_PORT: String(this.port) },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

@@ -19,6 +19,10 @@ export interface BenchSettings {
   readonly sources: number;
   readonly warmupRequests: number;
   readonly resultFile: string;
+  /** Extra node arguments for the service process (e.g. --cpu-prof). */
+  readonly nodeArgs?: readonly string[];
+  /** Most requests in flight in the open-loop phase; beyond it the generator waits (and the rate falls behind). */
+  readonly maxInFlight: number;
 }
 
 interface PhaseResult {
@@ -28,6 +32,10 @@ interface PhaseResult {
   readonly errors: number;
   readonly seconds: number;
   readonly acceptedPerSecond: number;
+  /** Service process CPU time per accepted signal: throughput independent of other load on the machine. */
+  readonly serviceCpuMsPerSignal: number;
+  /** Load average (1 min) at the end of the phase: how busy the shared machine was. */
+  readonly loadAverage1m: number;
   /** Request arrival at the service to broker acknowledgement of signal.generated (service clock, µs resolution). */
   readonly receivedToAckMs: Percentiles;
   /** Request arrival to the signal row committed (stored_at, database clock). */
@@ -68,7 +76,7 @@ export async function runIngestBench(settings: BenchSettings): Promise<object> {
     SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
     KAFKA_TOPIC_PREFIX: `${uniqueName('bench')}.`,
     LOG_LEVEL: 'warn',
-  });
+  }, settings.nodeArgs ?? []);
   let db: Kysely<SignalDb> | null = null;
   try {
     await child.start();
@@ -103,13 +111,18 @@ export async function runIngestBench(settings: BenchSettings): Promise<object> {
       const inFlight: Promise<void>[] = [];
       const intervalMs = 1000 / settings.openLoopRatePerSecond;
       const total = Math.round(settings.openLoopRatePerSecond * settings.openLoopSeconds);
+      let outstanding = 0;
+      const cpuBefore = child.cpuTimeMs();
       const started = performance.now();
       for (let i = 0; i < total; i += 1) {
         const due = started + i * intervalMs;
         const wait = due - performance.now();
         if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+        while (outstanding >= settings.maxInFlight) await new Promise((r) => setTimeout(r, 1));
+        outstanding += 1;
         inFlight.push(
           post('open').then((r) => {
+            outstanding -= 1;
             rtts.push(r.rttMs);
             if (r.ok) accepted += 1;
             else errors += 1;
@@ -118,7 +131,7 @@ export async function runIngestBench(settings: BenchSettings): Promise<object> {
       }
       await Promise.all(inFlight);
       const seconds = (performance.now() - started) / 1000;
-      phases.push(await phaseResult(db, `open-loop ${settings.openLoopRatePerSecond}/s`, 'open', total, accepted, errors, seconds, rtts));
+      phases.push(await phaseResult(db, `open-loop ${settings.openLoopRatePerSecond}/s`, 'open', total, accepted, errors, seconds, rtts, child, cpuBefore));
     }
     // Closed loop: as many signals as the service takes with N concurrent senders (saturation throughput).
     {
@@ -126,6 +139,7 @@ export async function runIngestBench(settings: BenchSettings): Promise<object> {
       let accepted = 0;
       let errors = 0;
       const deadline = performance.now() + settings.closedLoopSeconds * 1000;
+      const cpuBefore = child.cpuTimeMs();
       const started = performance.now();
       await Promise.all(
         Array.from({ length: settings.closedLoopConcurrency }, async () => {
@@ -138,7 +152,7 @@ export async function runIngestBench(settings: BenchSettings): Promise<object> {
         }),
       );
       const seconds = (performance.now() - started) / 1000;
-      phases.push(await phaseResult(db, `closed-loop ${settings.closedLoopConcurrency} concurrent`, 'closed', rtts.length, accepted, errors, seconds, rtts));
+      phases.push(await phaseResult(db, `closed-loop ${settings.closedLoopConcurrency} concurrent`, 'closed', rtts.length, accepted, errors, seconds, rtts, child, cpuBefore));
     }
 
     const result = {
@@ -160,7 +174,18 @@ export async function runIngestBench(settings: BenchSettings): Promise<object> {
   }
 }
 
-async function phaseResult(db: Kysely<SignalDb>, phase: string, prefix: string, requests: number, accepted: number, errors: number, seconds: number, rtts: number[]): Promise<PhaseResult> {
+async function phaseResult(
+  db: Kysely<SignalDb>,
+  phase: string,
+  prefix: string,
+  requests: number,
+  accepted: number,
+  errors: number,
+  seconds: number,
+  rtts: number[],
+  child: ChildService,
+  cpuBefore: number,
+): Promise<PhaseResult> {
   await waitFor(async () => {
     const r = await sql<{ n: string }>`select count(*) as n from signal.trading_signals where status = 'accepted'`.execute(db);
     return Number(r.rows[0]?.n) === 0;
@@ -176,6 +201,8 @@ async function phaseResult(db: Kysely<SignalDb>, phase: string, prefix: string, 
     errors,
     seconds: round(seconds),
     acceptedPerSecond: Math.round(accepted / seconds),
+    serviceCpuMsPerSignal: round((child.cpuTimeMs() - cpuBefore) / Math.max(1, accepted)),
+    loadAverage1m: round(os.loadavg()[0] ?? 0),
     receivedToAckMs: percentiles(rows.rows.map((r) => Number(r.ack_us) / 1000)),
     receivedToStoredMs: percentiles(rows.rows.map((r) => Number(r.stored_us) / 1000)),
     httpRoundTripMs: percentiles(rtts),

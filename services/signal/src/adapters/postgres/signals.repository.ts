@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { ReferencedSignal, SignalReference } from '../../domain';
 import type { NewOutboxRow, NewTradingSignal, SignalDb } from './signal.table';
 
@@ -15,32 +15,59 @@ export async function insertSignalWithOutbox(
   signal: NewTradingSignal,
   outbox: Omit<NewOutboxRow, 'signal_id'>,
 ): Promise<{ created: true } | { created: false; existing: { signal_id: string; status: string } | undefined }> {
-  const columns = Object.keys(signal) as Array<keyof NewTradingSignal>;
-  const values = columns.map((c) => {
-    const v = signal[c];
-    if (c === 'take_profits') return sql`${v}::numeric[]`;
-    if (c === 'payload') return sql`${v}::jsonb`;
-    return sql`${v}`;
-  });
-  const r = await sql<{ signal_id: string; status: string; created: boolean }>`
-    with ins as (
-      insert into signal.trading_signals (${sql.join(columns.map((c) => sql.ref(c)))})
-      values (${sql.join(values)})
-      on conflict (source_id, external_id) do nothing
-      returning signal_id, status
-    ), ob as (
-      insert into signal.outbox (event_id, topic, message_key, signal_id, payload)
-      select ${outbox.event_id}::uuid, ${outbox.topic}::text, ${outbox.message_key}::text, ins.signal_id, ${outbox.payload}::jsonb from ins
-    )
-    select signal_id, status, true as created from ins
-    union all
-    select signal_id, status, false as created from signal.trading_signals
-     where source_id = ${signal.source_id}::uuid and external_id = ${signal.external_id}::text and not exists (select 1 from ins)`.execute(db);
+  const r = await db.executeQuery<{ signal_id: string; status: string; created: boolean }>(
+    CompiledQuery.raw(INSERT_SIGNAL_WITH_OUTBOX, [
+      signal.signal_id,
+      signal.source_id,
+      signal.external_id ?? null,
+      signal.channel,
+      signal.action,
+      signal.symbol ?? null,
+      signal.direction ?? null,
+      signal.order_type ?? null,
+      signal.entry_price ?? null,
+      signal.stop_limit_price ?? null,
+      signal.reference_price ?? null,
+      signal.stop_loss ?? null,
+      signal.take_profits,
+      signal.close_fraction ?? null,
+      signal.ref_signal_id ?? null,
+      signal.expires_at ?? null,
+      signal.source_timestamp ?? null,
+      signal.payload,
+      signal.accepted_at,
+      outbox.event_id,
+      outbox.topic,
+      outbox.message_key,
+      outbox.payload,
+    ]),
+  );
   const created = r.rows.find((row) => row.created);
   if (created !== undefined) return { created: true };
   const existing = r.rows[0];
   return { created: false, existing: existing === undefined ? undefined : { signal_id: existing.signal_id, status: existing.status } };
 }
+
+// The hot path of every accepted signal: one statement, written once, so no query building per request.
+const INSERT_SIGNAL_WITH_OUTBOX = `
+  with ins as (
+    insert into signal.trading_signals (
+      signal_id, source_id, external_id, channel, action, symbol, direction, order_type, entry_price, stop_limit_price,
+      reference_price, stop_loss, take_profits, close_fraction, ref_signal_id, expires_at, source_timestamp, payload,
+      accepted_at)
+    values ($1::uuid, $2::uuid, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::numeric, $10::numeric,
+      $11::numeric, $12::numeric, $13::numeric[], $14::numeric, $15::uuid, $16::timestamptz, $17::timestamptz, $18::jsonb,
+      $19::timestamptz)
+    on conflict (source_id, external_id) do nothing
+    returning signal_id, status
+  ), ob as (
+    insert into signal.outbox (event_id, topic, message_key, signal_id, payload)
+    select $20::uuid, $21::text, $22::text, ins.signal_id, $23::jsonb from ins
+  )
+  select signal_id, status, true as created from ins
+  union all
+  select signal_id, status, false as created from signal.trading_signals
+   where source_id = $2::uuid and external_id = $3::text and not exists (select 1 from ins)`;
 
 /** The signal a source already sent under an external id. */
 export function findByExternalId(db: Db, sourceId: string, externalId: string): Promise<{ signal_id: string; status: string } | undefined> {
@@ -145,19 +172,19 @@ export async function lockPendingEvents(trx: Transaction<SignalDb>, limit: numbe
   return rows.map((r) => ({ outboxId: r.outbox_id, eventId: r.event_id, topic: r.topic, key: r.message_key, signalId: r.signal_id, payload: r.payload }));
 }
 
-/** Marks events as published, and their signals, after the broker acknowledged them. */
+/** Marks events as published, and their signals, after the broker acknowledged them (one statement). */
 export async function markPublished(trx: Transaction<SignalDb>, events: readonly PendingEvent[], publishedAtIso: string): Promise<void> {
   if (events.length === 0) return;
-  await trx
-    .updateTable('outbox')
-    .set({ published_at: publishedAtIso })
-    .where('outbox_id', 'in', events.map((e) => e.outboxId))
-    .execute();
-  await trx
-    .updateTable('trading_signals')
-    .set({ status: 'published', published_at: publishedAtIso })
-    .where('signal_id', 'in', events.map((e) => e.signalId))
-    .execute();
+  await trx.executeQuery(
+    CompiledQuery.raw(
+      `with marked as (
+         update signal.outbox set published_at = $2::timestamptz where outbox_id = any($1::bigint[]) returning signal_id
+       )
+       update signal.trading_signals set status = 'published', published_at = $2::timestamptz
+        where signal_id in (select signal_id from marked)`,
+      [events.map((e) => e.outboxId), publishedAtIso],
+    ),
+  );
 }
 
 /** Records a failed publication attempt (outside the rolled-back relay transaction). */
