@@ -93,22 +93,8 @@ export async function handleAccountRoute(
   if (waitMs > 0) {
     if (path === 'trade') {
       // A refused trade was still received: the ledger records it, not executed.
-      const body = await readBody().catch(() => null);
-      const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-      const entry: Omit<LedgerEntry, 'seq'> = {
-        accountId: sim.account.config.id,
-        source: 'api',
-        time: iso(ctx.engine.now),
-        wallTime: new Date().toISOString(),
-        request: body,
-        outcome: 'not-executed',
-        executed: false,
-        dealIds: [],
-        fault: 'rate-limit',
-        responseDelivered: true,
-      };
-      if (typeof b.actionType === 'string') entry.actionType = b.actionType;
-      if (typeof b.clientId === 'string') entry.clientId = b.clientId;
+      const entry = receivedEntry(ctx, sim, await readBody().catch(() => null), new Date().toISOString());
+      entry.fault = 'rate-limit';
       ctx.engine.ledger.add(entry);
     }
     return sendRateLimited(res, waitMs / 1000, perSecond);
@@ -120,8 +106,7 @@ export async function handleAccountRoute(
       body = await readBody();
     } catch (err) {
       // Malformed bodies are trade requests received too: the ledger records every one of them.
-      const now = ctx.engine.now;
-      ctx.engine.ledger.add({ accountId: sim.account.config.id, source: 'api', time: iso(now), wallTime: new Date().toISOString(), request: null, outcome: 'invalid', executed: false, dealIds: [], responseDelivered: true });
+      ctx.engine.ledger.add({ ...receivedEntry(ctx, sim, null, new Date().toISOString()), outcome: 'invalid' });
       throw err;
     }
     return handleTrade(ctx, sim, body, req, res);
@@ -214,26 +199,12 @@ async function handleTrade(ctx: SimContext, sim: SimAccount, body: unknown, req:
   const { engine, clock } = ctx;
   const { account } = sim;
   const wallTime = new Date().toISOString();
-  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  const actionType = typeof b.actionType === 'string' ? b.actionType : undefined;
+  const actionType = typeof (body as { actionType?: unknown } | null)?.actionType === 'string' ? (body as { actionType: string }).actionType : undefined;
   const decision = sim.faults.select('trade', actionType as never, engine.faultRng);
   if (decision.latencyMs > 0) await sleep(decision.latencyMs);
   clock.sync();
   const fault = decision.fault;
-  const entry: Omit<LedgerEntry, 'seq'> = {
-    accountId: account.config.id,
-    source: 'api',
-    time: iso(engine.now),
-    wallTime,
-    request: body,
-    outcome: 'not-executed',
-    executed: false,
-    dealIds: [],
-    responseDelivered: true,
-  };
-  if (actionType !== undefined) entry.actionType = actionType;
-  if (typeof b.clientId === 'string') entry.clientId = b.clientId;
-  if (typeof b.comment === 'string') entry.comment = b.comment;
+  const entry = receivedEntry(ctx, sim, body, wallTime);
   if (fault) entry.fault = fault.kind;
 
   if (networkFault(fault, req, res)) {
@@ -290,6 +261,26 @@ async function handleTrade(ctx: SimContext, sim: SimAccount, body: unknown, req:
     return;
   }
   send();
+}
+
+/** A ledger entry for a trade request as received, before anything is decided (outcome not-executed). */
+function receivedEntry(ctx: SimContext, sim: SimAccount, body: unknown, wallTime: string): Omit<LedgerEntry, 'seq'> {
+  const entry: Omit<LedgerEntry, 'seq'> = {
+    accountId: sim.account.config.id,
+    source: 'api',
+    time: iso(ctx.engine.now),
+    wallTime,
+    request: body,
+    outcome: 'not-executed',
+    executed: false,
+    dealIds: [],
+    responseDelivered: true,
+  };
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  if (typeof b.actionType === 'string') entry.actionType = b.actionType;
+  if (typeof b.clientId === 'string') entry.clientId = b.clientId;
+  if (typeof b.comment === 'string') entry.comment = b.comment;
+  return entry;
 }
 
 function record(entry: Omit<LedgerEntry, 'seq'>, executed: boolean, result: { orderId?: string; positionId?: string; dealIds: string[] }): void {
