@@ -46,8 +46,11 @@ export {
 export { createMetaApiAgent, type MetaApiAgentOptions } from './adapters/metaapi/http-transport';
 export {
   TerminalConnection,
+  errorVerdict,
   isConnectivityError,
   isConnectivityFailure,
+  tradeVerdict,
+  type Verdict,
   type CallRecord,
   type ConnectionSnapshot,
   type ConnectionTransition,

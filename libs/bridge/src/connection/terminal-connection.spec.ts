@@ -1,11 +1,11 @@
 import { Registry } from 'prom-client';
-import { BridgeTimeoutError, CircuitOpenError } from '../errors';
+import { BridgeTimeoutError, CircuitOpenError, MetaApiUnauthorizedError } from '../errors';
 import type { TradingTerminal } from '../port/trading-terminal';
 import type { TradeResult } from '../port/types';
 import { ConnectionManager } from './connection-manager';
 import { TerminalConnection, type ConnectionTransition, type FailoverEvent } from './terminal-connection';
 
-type Mode = 'ok' | 'down' | 'reject';
+type Mode = 'ok' | 'down' | 'reject' | 'unauthorized';
 
 /** A hand-written terminal stub: answers, fails at the connection level, or rejects like a broker. */
 class StubTerminal implements TradingTerminal {
@@ -19,6 +19,9 @@ class StubTerminal implements TradingTerminal {
     if (this.mode === 'down') {
       return { status: 'outcome_unknown', handling: 'outcome_unknown', platform: 'metaapi', code: -1001, codeId: 'BRIDGE_TRADE_TIMEOUT', message: 'timeout', brokerRoundTripMs: 50, clientId };
     }
+    if (this.mode === 'unauthorized') {
+      return { status: 'rejected', handling: 'fatal', platform: 'metaapi', code: -1006, codeId: 'BRIDGE_UNAUTHORIZED', message: '401', brokerRoundTripMs: 2, clientId };
+    }
     if (this.mode === 'reject') {
       return { status: 'rejected', handling: 'modify_and_retry', hint: 'reduce_volume', platform: 'mt5', code: 10019, codeId: 'TRADE_RETCODE_NO_MONEY', message: 'no money', brokerRoundTripMs: 5, clientId };
     }
@@ -26,6 +29,7 @@ class StubTerminal implements TradingTerminal {
   }
   private async readValue<T>(value: T): Promise<T> {
     if (this.mode === 'down') throw new BridgeTimeoutError('read', 10);
+    if (this.mode === 'unauthorized') throw new MetaApiUnauthorizedError(401, 'UnauthorizedError', 'bad token');
     return value;
   }
   placeMarketOrder = () => this.tradeResult();
@@ -143,6 +147,19 @@ describe('TerminalConnection', () => {
     expect(connection.snapshot().activeEndpoint).toBe('primary');
     expect(connection.state).toBe('CONNECTED');
     expect(failovers.map((f) => f.toEndpoint)).toEqual(['secondary', 'primary']);
+    connection.close();
+  });
+
+  it('given refused credentials, then every trade keeps answering fatal (never circuit-open) and the state is DISCONNECTED', async () => {
+    const { connection, stubs, transitions } = setup();
+    await connection.start();
+    stubs[0].mode = 'unauthorized';
+    for (let i = 0; i < 5; i++) expect((await connection.placeMarketOrder(order)).codeId).toBe('BRIDGE_UNAUTHORIZED');
+    expect(stubs[0].trades).toBe(5);
+    expect(connection.snapshot()).toMatchObject({ state: 'DISCONNECTED', reason: 'auth_failed', endpoints: [{ state: 'closed' }] });
+    stubs[0].mode = 'ok';
+    await connection.placeMarketOrder(order);
+    expect(transitions.map((t) => t.to)).toEqual(['CONNECTED', 'DISCONNECTED', 'DEGRADED']); // degraded while the errors are in the window
     connection.close();
   });
 

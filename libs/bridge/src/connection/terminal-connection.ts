@@ -66,8 +66,11 @@ export interface CallRecord {
   readonly endpoint: string;
   readonly kind: 'trade' | 'read' | 'heartbeat';
   readonly operation: string;
-  /** `failure`: a connectivity failure; `ok`: the terminal answered (a broker rejection is an answer). */
-  readonly outcome: 'ok' | 'failure' | 'circuit_open';
+  /**
+   * `ok`: the terminal answered (a broker rejection is an answer); `failure`: a connectivity failure;
+   * `auth_failure`: credentials refused (401/403/404 account); `circuit_open`: failed fast, not sent.
+   */
+  readonly outcome: Verdict | 'circuit_open';
   readonly rttMs: number;
 }
 
@@ -115,15 +118,15 @@ export interface ConnectionSnapshot {
   readonly lastSuccessAt?: number;
 }
 
+/** How one call reflects on the connection. */
+export type Verdict = 'ok' | 'failure' | 'auth_failure';
+
 // Codes that say the path to the broker is broken (as opposed to the broker refusing the request).
 const CONNECTIVITY_CODES = new Set<number>([
   BRIDGE_CODES.TRADE_TIMEOUT,
   BRIDGE_CODES.CONNECTION_LOST,
   BRIDGE_CODES.NOT_SENT,
   BRIDGE_CODES.SERVER_ERROR,
-  BRIDGE_CODES.UNAUTHORIZED,
-  BRIDGE_CODES.FORBIDDEN,
-  BRIDGE_CODES.ACCOUNT_NOT_FOUND,
   -11, // disconnected during trade
   -10, // disconnected before trade
   -7, // trade timed out
@@ -137,15 +140,28 @@ export function isConnectivityFailure(result: TradeResult): boolean {
   return (result.platform === 'mt5' && result.code === 10031) || (result.platform === 'mt4' && result.code === 6);
 }
 
-/** True when a read error means the connection failed (timeouts, sockets, 5xx, refused credentials). */
+// Codes that say the account's credentials were refused: the path works, the account cannot be used.
+const AUTH_CODES = new Set<number>([BRIDGE_CODES.UNAUTHORIZED, BRIDGE_CODES.FORBIDDEN, BRIDGE_CODES.ACCOUNT_NOT_FOUND]);
+
+/** True when a read error means the connection failed (timeouts, sockets, 5xx). */
 export function isConnectivityError(error: unknown): boolean {
-  return (
-    error instanceof BridgeTimeoutError ||
-    error instanceof BridgeConnectionError ||
-    error instanceof MetaApiInternalError ||
-    error instanceof MetaApiUnauthorizedError ||
-    error instanceof MetaApiForbiddenError
-  );
+  return error instanceof BridgeTimeoutError || error instanceof BridgeConnectionError || error instanceof MetaApiInternalError;
+}
+
+/**
+ * How a trade result reflects on the connection. Refused credentials are not counted against the circuit: the
+ * calls fail fast by themselves and keep answering `fatal`, which is what the caller must see (an open circuit
+ * would turn it into a retryable `BRIDGE_CIRCUIT_OPEN`); they mark the connection DISCONNECTED instead.
+ */
+export function tradeVerdict(result: TradeResult): Verdict {
+  if (AUTH_CODES.has(result.code) && result.platform === 'metaapi') return 'auth_failure';
+  return isConnectivityFailure(result) ? 'failure' : 'ok';
+}
+
+/** How a read error reflects on the connection (see `tradeVerdict`). */
+export function errorVerdict(error: unknown): Verdict {
+  if (error instanceof MetaApiUnauthorizedError || error instanceof MetaApiForbiddenError) return 'auth_failure';
+  return isConnectivityError(error) ? 'failure' : 'ok';
 }
 
 /**
@@ -169,6 +185,7 @@ export class TerminalConnection extends EventEmitter<TerminalConnectionEvents> i
   private lastActive: number | undefined;
   private lastHeartbeatAt: number | undefined;
   private lastSuccessAt: number | undefined;
+  private authFailed = false;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private readonly probeTimers = new Map<number, NodeJS.Timeout>();
   private closed = false;
@@ -357,7 +374,7 @@ export class TerminalConnection extends EventEmitter<TerminalConnectionEvents> i
       this.breakers[index].releaseProbe();
       throw error;
     }
-    this.record(index, 'trade', operation, !isConnectivityFailure(result), result.brokerRoundTripMs);
+    this.record(index, 'trade', operation, tradeVerdict(result), result.brokerRoundTripMs);
     return result;
   }
 
@@ -372,27 +389,29 @@ export class TerminalConnection extends EventEmitter<TerminalConnectionEvents> i
     const started = performance.now();
     try {
       const value = await call(this.endpoints[index].terminal);
-      this.record(index, 'read', operation, true, performance.now() - started);
+      this.record(index, 'read', operation, 'ok', performance.now() - started);
       return value;
     } catch (error) {
-      this.record(index, 'read', operation, !isConnectivityError(error), performance.now() - started);
+      this.record(index, 'read', operation, errorVerdict(error), performance.now() - started);
       throw error;
     }
   }
 
-  private record(index: number, kind: CallRecord['kind'], operation: string, ok: boolean, rttMs: number): void {
+  private record(index: number, kind: CallRecord['kind'], operation: string, verdict: Verdict, rttMs: number): void {
     const now = this.now();
     const breaker = this.breakers[index];
     const wasOpen = breaker.state(now) !== 'closed';
-    if (ok) {
-      breaker.onSuccess(now);
-      this.lastSuccessAt = now;
-    } else {
+    if (verdict === 'failure') {
       breaker.onFailure(now);
+    } else {
+      // An answer, even a refusal of the credentials, proves the path to the terminal works.
+      breaker.onSuccess(now);
+      this.authFailed = verdict === 'auth_failure';
+      if (verdict === 'ok') this.lastSuccessAt = now;
     }
-    this.quality.record(now, rttMs, ok);
-    this.emit('call', { accountId: this.accountId, endpoint: this.endpoints[index].name, kind, operation, outcome: ok ? 'ok' : 'failure', rttMs });
-    if (!ok && !wasOpen && breaker.state(now) === 'open') this.scheduleProbe(index);
+    this.quality.record(now, rttMs, verdict === 'ok');
+    this.emit('call', { accountId: this.accountId, endpoint: this.endpoints[index].name, kind, operation, outcome: verdict, rttMs });
+    if (verdict === 'failure' && !wasOpen && breaker.state(now) === 'open') this.scheduleProbe(index);
     this.reevaluate();
   }
 
@@ -403,6 +422,7 @@ export class TerminalConnection extends EventEmitter<TerminalConnectionEvents> i
       {
         consecutiveFailures: active === undefined ? this.thresholds.disconnectedAfterFailures : this.breakers[active].snapshot(now).consecutiveFailures,
         allCircuitsOpen: active === undefined,
+        authFailed: this.authFailed,
         onSecondary: active !== undefined && active > 0,
         neverConnected: this.lastSuccessAt === undefined,
         quality: this.quality.snapshot(now),
@@ -452,12 +472,13 @@ export class TerminalConnection extends EventEmitter<TerminalConnectionEvents> i
     try {
       const rtt = await this.endpoints[index].terminal.ping();
       this.lastHeartbeatAt = this.now();
-      this.record(index, 'heartbeat', 'ping', true, rtt);
+      this.record(index, 'heartbeat', 'ping', 'ok', rtt);
       return true;
     } catch (error) {
       this.lastHeartbeatAt = this.now();
-      this.record(index, 'heartbeat', 'ping', !isConnectivityError(error), performance.now() - started);
-      return !isConnectivityError(error);
+      const verdict = errorVerdict(error);
+      this.record(index, 'heartbeat', 'ping', verdict, performance.now() - started);
+      return verdict !== 'failure';
     }
   }
 

@@ -172,3 +172,18 @@ it('given a secondary endpoint, when the primary goes away, then requests fail o
     await relay.stop();
   }
 });
+
+it('given refused credentials, then the account is DISCONNECTED (auth_failed) and every trade keeps answering fatal, never circuit-open', async () => {
+  const manager = new ConnectionManager({ dispatcher: agent, failureThreshold: 3, heartbeatIntervalMs: 60_000 });
+  try {
+    const account = await simAccount();
+    const conn = await manager.add({ accountId: account.id, token: 'wrong-token', platform: 'mt5', baseUrl: sim.url });
+    expect(conn.snapshot()).toMatchObject({ state: 'DISCONNECTED', reason: 'auth_failed' });
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push(await conn.placeMarketOrder(buy(`${account.id}-${i}`)));
+    expect(results.map((r) => `${r.handling}:${r.codeId}`)).toEqual(Array(5).fill('fatal:BRIDGE_UNAUTHORIZED'));
+    expect((await sim.admin.ledgerCount({ accountId: account.id })).executed).toBe(0);
+  } finally {
+    await manager.close();
+  }
+});

@@ -3,6 +3,7 @@ import { DEFAULT_HEALTH_THRESHOLDS as T, HealthInputs, deriveConnectionState } f
 const healthy: HealthInputs = {
   consecutiveFailures: 0,
   allCircuitsOpen: false,
+  authFailed: false,
   onSecondary: false,
   neverConnected: false,
   quality: { calls: 10, failures: 0, errorRate: 0, rttP50Ms: 5, rttP95Ms: 10, rttP99Ms: 12 },
@@ -18,6 +19,9 @@ describe('deriveConnectionState', () => {
   it('given three failures in a row, then DISCONNECTED; given one, then DEGRADED', () => {
     expect(deriveConnectionState({ ...healthy, consecutiveFailures: 3 }, T).state).toBe('DISCONNECTED');
     expect(deriveConnectionState({ ...healthy, consecutiveFailures: 1 }, T)).toEqual({ state: 'DEGRADED', reason: 'last_call_failed' });
+  });
+  it('given refused credentials, then DISCONNECTED (auth_failed)', () => {
+    expect(deriveConnectionState({ ...healthy, authFailed: true }, T)).toEqual({ state: 'DISCONNECTED', reason: 'auth_failed' });
   });
   it('given no successful call yet, then DISCONNECTED', () => {
     expect(deriveConnectionState({ ...healthy, neverConnected: true }, T).reason).toBe('not_yet_connected');

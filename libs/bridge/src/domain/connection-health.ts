@@ -28,6 +28,8 @@ export interface HealthInputs {
   readonly consecutiveFailures: number;
   /** True when no endpoint can take a request (every circuit open). */
   readonly allCircuitsOpen: boolean;
+  /** True when the last answer refused the account's credentials (401/403, account not found). */
+  readonly authFailed: boolean;
   /** True when the requests go to a secondary endpoint because the primary failed. */
   readonly onSecondary: boolean;
   /** True until the first call or heartbeat has succeeded. */
@@ -38,6 +40,7 @@ export interface HealthInputs {
 /** Why a connection is in its state, for transition events and logs. */
 export type HealthReason =
   | 'circuit_open'
+  | 'auth_failed'
   | 'consecutive_failures'
   | 'not_yet_connected'
   | 'failover'
@@ -49,6 +52,7 @@ export type HealthReason =
 /** Derives the connection state and its reason from heartbeats and call results. */
 export function deriveConnectionState(inputs: HealthInputs, t: HealthThresholds): { state: ConnectionState; reason: HealthReason } {
   if (inputs.allCircuitsOpen) return { state: 'DISCONNECTED', reason: 'circuit_open' };
+  if (inputs.authFailed) return { state: 'DISCONNECTED', reason: 'auth_failed' };
   if (inputs.consecutiveFailures >= t.disconnectedAfterFailures) return { state: 'DISCONNECTED', reason: 'consecutive_failures' };
   if (inputs.neverConnected) return { state: 'DISCONNECTED', reason: 'not_yet_connected' };
   if (inputs.onSecondary) return { state: 'DEGRADED', reason: 'failover' };
