@@ -166,7 +166,8 @@ export async function handleAccountRoute(
       } else if (by === 'position' && rest.length === 3) {
         items = source.filter((x) => x.positionId === rest[2]);
       } else if (by === 'ticket' && rest.length === 3) {
-        items = source.filter((x) => x.id === rest[2]);
+        const order = deals ? undefined : account.historyOrderById.get(rest[2]!);
+        items = deals ? source.filter((x) => x.id === rest[2]) : order ? [order] : [];
       } else return answer(404, null, `Path not found: ${req.url}`);
       return deals
         ? answer(200, { deals: items.map((d) => dealView(account, d as (typeof account.deals)[number])), synchronizing: false })
