@@ -48,3 +48,13 @@ describe('volume arithmetic', () => {
     expect(isOnStep(0.075, 0.01)).toBe(false);
   });
 });
+
+describe('exactness of rounded volumes', () => {
+  it('every multiple of 0.01 up to 100 lots floors to itself and equals its decimal literal', () => {
+    for (let cents = 0; cents <= 10_000; cents++) {
+      const literal = Number(`${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`);
+      expect(floorToStep(literal, 0.01)).toBe(literal);
+      expect(floorToStep(cents * 0.01, 0.01)).toBe(literal);
+    }
+  });
+});

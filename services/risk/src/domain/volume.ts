@@ -23,8 +23,12 @@ export function stepDecimals(step: number): number {
   return decimals;
 }
 
-function fromGrid(units: number, decimals: number): number {
-  return Number((units / GRID).toFixed(decimals));
+/**
+ * The volume of a whole number of grid units. Both operands are exact doubles, so IEEE division returns the double
+ * nearest to the exact decimal: the same number the literal (e.g. 0.07) denotes, with no formatting round trip.
+ */
+function fromGrid(units: number): number {
+  return units / GRID;
 }
 
 /** Rounds a volume down to a whole number of steps (never up: a bigger order than computed risks more than allowed). */
@@ -33,7 +37,7 @@ export function floorToStep(volume: number, step: number): number {
   if (!(volume > 0)) return 0;
   const stepUnits = toGrid(step);
   const units = Math.floor(toGrid(volume) / stepUnits) * stepUnits;
-  return fromGrid(units, stepDecimals(step));
+  return fromGrid(units);
 }
 
 /** True when `volume` lies exactly on the step grid anchored at zero (0.07 with step 0.01: yes; 0.075: no). */
@@ -46,7 +50,7 @@ export function isOnStep(volume: number, step: number): boolean {
 export function addVolumes(...volumes: number[]): number {
   let units = 0;
   for (const v of volumes) units += toGrid(v);
-  return fromGrid(units, 8);
+  return fromGrid(units);
 }
 
 /** Compares two volumes on the 1e-8 grid: negative, zero or positive like a comparator. */
