@@ -167,6 +167,8 @@ export async function startExecutionService(options: ExecutionServiceOptions): P
     if (!caughtUp()) logger.warn({ accounts: accounts.size }, 'account.config not fully read before the timeout; starting anyway');
     accountsReady = true;
     logger.info({ accounts: accounts.size }, 'account view loaded from account.config');
+    // Connect every enabled account now, so no first order pays for opening its connection.
+    for (const view of accounts.views()) if (view.enabled) terminals.prewarm(view);
 
     // ---- execution ----------------------------------------------------------------------------------------------
     const metrics = createExecutionMetrics(registry);

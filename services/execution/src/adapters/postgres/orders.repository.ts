@@ -37,7 +37,8 @@ export function transition(db: Db, intentId: string, expectedVersion: number, up
 }
 
 export async function insertAttempt(db: Db, attempt: NewAttemptRow): Promise<void> {
-  await db.insertInto('execution_attempts').values(attempt).execute();
+  // Idempotent: a resumed intent never records the same attempt number twice.
+  await db.insertInto('execution_attempts').values(attempt).onConflict((oc) => oc.columns(['intent_id', 'attempt']).doNothing()).execute();
 }
 
 export function attemptsOf(db: Db, intentId: string) {

@@ -36,6 +36,11 @@ export class AccountDirectory {
     return this.accounts.get(accountId);
   }
 
+  /** Every known account. */
+  views(): AccountView[] {
+    return [...this.accounts.values()];
+  }
+
   get size(): number {
     return this.accounts.size;
   }

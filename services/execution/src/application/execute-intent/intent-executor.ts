@@ -139,6 +139,8 @@ export interface Run {
   progress: Progress;
   timeline: Timeline;
   readonly publishes: Promise<void>[];
+  /** Recorded as IN_FLIGHT by this run itself (fast path): the first send needs no transition, nothing was sent yet. */
+  claimed?: boolean;
 }
 
 const nowDate = (us: number) => new Date(Math.floor(us / 1000));
@@ -164,6 +166,12 @@ export class IntentExecutor {
     const type = openOrderTypeOf(intent);
     const identified = !problems.some((p) => ['intent_id', 'account_id', 'signal_id'].includes(p.field));
     if (!identified) throw new InvalidIntentError(problems.map((p) => `${p.field} ${p.problem}`).join('; '));
+    // Fast path for a fresh OPEN intent whose account can trade right now: the intent is recorded directly as
+    // IN_FLIGHT (one commit) and sent; every other case records it as RECEIVED and takes the general path.
+    const view = problems.length === 0 && kind === 'open' ? this.deps.accounts.get(intent.accountId) : undefined;
+    const claim =
+      view !== undefined && view.enabled && !this.flags.has(intent.accountId) && this.deps.nowUs() < intent.deadlineAtUs && !this.active.has(intent.intentId);
+    const progress: Progress = { counts: NO_RETRIES, request: initialRequest(intent), seq: 0 };
     const { row, created } = await recordIntent(this.deps.db, {
       intent_id: intent.intentId,
       client_id: clientIdFor(intent.intentId),
@@ -178,7 +186,11 @@ export class IntentExecutor {
       stop_loss: intent.stopLoss ?? null,
       take_profit: intent.takeProfit ?? null,
       order_status: 'pending',
-      state: 'RECEIVED',
+      state: claim ? 'IN_FLIGHT' : 'RECEIVED',
+      lease_owner: claim ? this.deps.instanceId : null,
+      attempts: claim ? 1 : 0,
+      // The claimed send is attempt 1: a restart that finds the row continues numbering after it.
+      progress: JSON.stringify(claim ? { ...progress, seq: 1 } : progress),
       deadline_at: nowDate(intent.deadlineAtUs),
       signal_accepted_at: nowDate(intent.signalAcceptedAtUs),
       risk_decided_at: nowDate(intent.decidedAtUs),
@@ -186,6 +198,8 @@ export class IntentExecutor {
       intent: JSON.stringify(intent),
     });
     const run = this.runOf(row, receivedAtUs);
+    run.claimed = created && claim;
+    if (run.claimed) run.progress = { ...run.progress, seq: 0 };
     if (created && problems.length > 0) {
       await this.reject(run, 'EXEC_INVALID_INTENT', problems.map((p) => `${p.field} ${p.problem}`).join('; '));
       return;
@@ -241,7 +255,7 @@ export class IntentExecutor {
     const { deps } = this;
     const now = deps.nowUs();
     const due = run.row.next_attempt_at === null || run.row.next_attempt_at.getTime() * 1000 <= now;
-    const action = resumeActionFor(run.row.state, fromScheduler ? due : false);
+    const action = run.claimed ? 'execute' : resumeActionFor(run.row.state, fromScheduler ? due : false);
     if (action === 'republish') {
       if (run.row.results !== null) await this.publishResults(run.row);
       return;
@@ -363,7 +377,9 @@ export class IntentExecutor {
     const seq = run.progress.seq + 1;
     run.progress = { ...run.progress, seq };
     const request = run.progress.request;
-    if (
+    if (run.claimed) {
+      run.claimed = false;
+    } else if (
       !(await this.move(run, 'IN_FLIGHT', {
         attempts: run.row.attempts + 1,
         retry_count: Math.max(0, run.row.attempts),
