@@ -206,6 +206,13 @@ describe('POST /v1/signals against real PostgreSQL, Kafka and the schema registr
       ['ttl and expiry together', openBody('v', { ttlSeconds: 5, expiresAt: inAnHour() }), 'expiresAt', 'conflicting_fields'],
       ['close of an unknown signal', { action: 'close', externalId: 'v', refSignalId: '7d0c3f2e-2b6e-4c1a-9a0b-3c5e7f9a1b2c' }, 'refSignalId', 'unknown_signal'],
       ['cancel of a market signal', { action: 'cancel', externalId: 'v', refExternalId: 'market-open' }, 'refExternalId', 'not_pending'],
+      ['close naming another symbol than its signal', { action: 'close', externalId: 'v', refExternalId: 'market-open', symbol: 'GBPUSD' }, 'symbol', 'reference_mismatch'],
+      ['source clock in the future', openBody('v', { sourceTimestamp: new Date(Date.now() + 120_000).toISOString() }), 'sourceTimestamp', 'in_future'],
+      ['comment too long', openBody('v', { comment: 'c'.repeat(300) }), 'comment', 'too_long'],
+      ['stop loss and break-even together', { action: 'modify', externalId: 'v', refExternalId: 'market-open', stopLoss: 1.07, breakEven: true }, 'breakEven', 'conflicting_fields'],
+      ['stop-limit price above a buy stop price', openBody('v', { orderType: 'stop_limit', entryPrice: 1.09, stopLimitPrice: 1.095, stopLoss: undefined, takeProfits: undefined }), 'stopLimitPrice', 'entry_inconsistent'],
+      ['modify with TP below the new SL of a buy', { action: 'modify', externalId: 'v', refExternalId: 'market-open', stopLoss: 1.09, takeProfits: [1.085] }, 'takeProfits[0]', 'wrong_side'],
+      ['not an object', [openBody('v')] as unknown as Record<string, unknown>, 'body', 'invalid_type'],
     ];
 
     it.each(cases)('%s', async (_name, body, field, code) => {

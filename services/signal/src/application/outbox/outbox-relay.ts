@@ -6,6 +6,8 @@ import type { SignalDb } from '../../adapters/postgres/signal.table';
 import { isoFromEpochMicros } from '../../domain';
 import type { OutboxWaker } from '../submit-signal/submit-signal';
 
+const BUSY_RETRY_MS = 20;
+
 /** Where the relay publishes: the idempotent EventProducer of @tradebridge/messaging fits. Resolves on broker ack. */
 export interface EventPublisher {
   publish(topic: string, key: string, value: object, headers?: Record<string, string>): Promise<void>;
@@ -41,6 +43,8 @@ export class OutboxRelay implements OutboxWaker {
   private loop: Promise<void> | null = null;
   private consecutiveFailures = 0;
   private sleepIsWakeable = false;
+  /** The last attempt found another relay (another replica) publishing. */
+  private lockBusy = false;
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
@@ -70,13 +74,17 @@ export class OutboxRelay implements OutboxWaker {
   /** Publishes one batch; returns how many events it published. */
   async relayOnce(): Promise<number> {
     const { db, publisher, batchSize } = this.options;
+    this.lockBusy = false;
     let acked: PendingEvent[] = [];
     let failed: PendingEvent[] = [];
     let firstError: unknown = null;
     let ackedAtUs = 0;
     try {
       await db.transaction().execute(async (trx) => {
-        if (!(await tryRelayLock(trx))) return;
+        if (!(await tryRelayLock(trx))) {
+          this.lockBusy = true;
+          return;
+        }
         const locked = await lockPendingEvents(trx, batchSize);
         if (locked.length === 0) return;
         const results = await Promise.allSettled(locked.map((e) => publisher.publish(e.topic, e.key, e.payload as object, { 'event-id': e.eventId })));
@@ -116,7 +124,9 @@ export class OutboxRelay implements OutboxWaker {
         continue;
       }
       if (published >= batchSize || this.woken) continue;
-      await this.sleep(pollIntervalMs, true);
+      // While another replica's relay holds the lock, rows this replica just committed wait for it: look again soon
+      // rather than a full poll interval later, because the other relay was not woken for them.
+      await this.sleep(this.lockBusy ? Math.min(pollIntervalMs, BUSY_RETRY_MS) : pollIntervalMs, true);
     }
   }
 
