@@ -37,11 +37,23 @@ const wanted = lockHash();
 const have = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, 'utf8').trim() : '';
 if (have !== wanted) {
   console.log('[tradebridge] installing dependencies (package-lock.json changed or node_modules missing)...');
-  let status = run(npm, fs.existsSync(lockFile) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund']);
-  if (status !== 0 && fs.existsSync(lockFile)) {
+  let status;
+  if (fs.existsSync(lockFile)) {
     // `npm ci` refuses a lock file that lacks optional platform packages the registry does not serve (for example
     // @swc/core-darwin-arm64 of a release whose macOS builds were not published); `npm install` skips those.
-    console.log('[tradebridge] `npm ci` failed; retrying with `npm install`...');
+    // Its output is shown only when it is not that refusal, which it reports at once, before installing anything.
+    const ci = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, env: process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (ci.error) throw ci.error;
+    status = ci.status ?? 1;
+    const output = `${ci.stdout}${ci.stderr}`;
+    if (status !== 0 && /EUSAGE|in sync/.test(output)) {
+      console.log('[tradebridge] `npm ci` rejects package-lock.json (optional packages the registry does not serve); using `npm install`...');
+    } else {
+      process.stdout.write(output);
+      if (status !== 0) console.log('[tradebridge] `npm ci` failed; retrying with `npm install`...');
+    }
+    if (status !== 0) status = run(npm, ['install', '--no-audit', '--no-fund']);
+  } else {
     status = run(npm, ['install', '--no-audit', '--no-fund']);
   }
   if (status !== 0) {
