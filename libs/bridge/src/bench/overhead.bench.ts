@@ -4,6 +4,7 @@
  *   (a) raw: a hand-built undici request to the simulator (JSON body, parse the answer)
  *   (b) adapter: the same call through MetaApiTerminal (validation, clientId, mapping, code classification)
  *   (c) connection: through TerminalConnection as well (breaker, health, quality window, events)
+ * plus the adapter's own CPU cost per call against a canned in-process answer (no network, no simulator).
  * Calls alternate a, b, c in rotating order on one netting account, buying and selling 0.01 lot so the account
  * state stays flat and every variant sees the same simulator work. Prints p50/p99 and writes
  * bench/results/bridge-overhead.json. Run: `npm run -s bench:bridge` (ITERATIONS=n to change the sample size).
@@ -14,6 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SimAdminClient } from '@tradebridge/mt-sim';
+import type { Dispatcher } from 'undici';
 import { createMetaApiAgent } from '../adapters/metaapi/http-transport';
 import { MetaApiTerminal } from '../adapters/metaapi/metaapi-terminal';
 import { TerminalConnection } from '../connection/terminal-connection';
@@ -52,12 +54,20 @@ interface Stats {
 
 function stats(samples: number[]): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
-  const round = (x: number) => Math.round(x * 1000) / 1000;
+  const round = (x: number) => Math.round(x * 10_000) / 10_000;
   return { p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), mean: round(samples.reduce((s, x) => s + x, 0) / samples.length) };
 }
 
 async function main(): Promise<void> {
   const { child, url } = await startSimProcess();
+  try {
+    await measure(url);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+async function measure(url: string): Promise<void> {
   const admin = new SimAdminClient(url);
   await admin.createAccount({ id: ACCOUNT, token: TOKEN, platform: 'mt5', marginMode: 'netting', balance: 1_000_000, leverage: 500 });
   const agent = createMetaApiAgent({ connectionsPerHost: 4 });
@@ -121,6 +131,8 @@ async function main(): Promise<void> {
     await raw.trade('sell');
   }
 
+  const inProcess = await cannedDispatcherOverhead();
+
   const result = {
     name: 'bridge-overhead',
     description: 'MetaApi adapter overhead per call over loopback with keep-alive, simulator in its own process, 0 ms simulated latency',
@@ -131,6 +143,7 @@ async function main(): Promise<void> {
     unit: 'ms',
     trade: summarize(samples.trade),
     read: summarize(samples.read),
+    inProcess,
   };
   const out = path.join(ROOT, 'bench/results/bridge-overhead.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
@@ -140,11 +153,43 @@ async function main(): Promise<void> {
     const s = result[kind];
     console.log(`${kind.padEnd(6)} raw p50 ${s.raw.p50} p99 ${s.raw.p99} | adapter p50 ${s.adapter.p50} p99 ${s.adapter.p99} | connection p50 ${s.connection.p50} p99 ${s.connection.p99} | adapter overhead p50 +${s.overhead.adapterP50} p99 +${s.overhead.adapterP99} (ratio p50 ${s.overhead.adapterRatioP50}) | connection overhead p50 +${s.overhead.connectionP50} p99 +${s.overhead.connectionP99}`);
   }
+  console.log(`in-process (canned answer, no network): market order raw p50 ${inProcess.raw.p50} p99 ${inProcess.raw.p99} | adapter p50 ${inProcess.adapter.p50} p99 ${inProcess.adapter.p99} | connection p50 ${inProcess.connection.p50} p99 ${inProcess.connection.p99}`);
   console.log(`written ${path.relative(ROOT, out)}`);
 
   connection.close();
   await agent.close();
-  child.kill('SIGTERM');
+}
+
+/**
+ * The adapter's own CPU cost, free of network and simulator noise: the same market order against a dispatcher that
+ * answers a canned DONE response at once. Baseline: building the same JSON body and parsing the same answer.
+ */
+async function cannedDispatcherOverhead() {
+  const canned = JSON.stringify({ numericCode: 10009, stringCode: 'TRADE_RETCODE_DONE', message: 'Request completed', orderId: '123', positionId: '123' });
+  const dispatcher = { request: async () => ({ statusCode: 200, headers: {}, body: { text: async () => canned } }) } as unknown as Dispatcher;
+  const terminal = new MetaApiTerminal({ accountId: 'canned', token: 't', platform: 'mt5', baseUrl: 'http://canned', dispatcher });
+  const connection = new TerminalConnection({ accountId: 'canned', endpoints: [{ name: 'primary', terminal }], heartbeatIntervalMs: 0 });
+  const samples = { raw: [] as number[], adapter: [] as number[], connection: [] as number[] };
+  const n = 20_000;
+  for (let i = 0; i < n + 2_000; i++) {
+    let t0 = performance.now();
+    const res = await dispatcher.request({ origin: 'http://canned', path: '/trade', method: 'POST', body: JSON.stringify({ actionType: 'ORDER_TYPE_BUY', symbol: 'EURUSD', volume: 0.01, clientId: `RAW${i}` }) });
+    JSON.parse(await res.body.text());
+    const raw = performance.now() - t0;
+    t0 = performance.now();
+    await terminal.placeMarketOrder({ intentId: `canned-a-${i}`, symbol: 'EURUSD', side: 'buy', volume: 0.01 });
+    const adapter = performance.now() - t0;
+    t0 = performance.now();
+    await connection.placeMarketOrder({ intentId: `canned-c-${i}`, symbol: 'EURUSD', side: 'buy', volume: 0.01 });
+    const conn = performance.now() - t0;
+    if (i >= 2_000) {
+      samples.raw.push(raw);
+      samples.adapter.push(adapter);
+      samples.connection.push(conn);
+    }
+  }
+  connection.close();
+  return { iterations: n, raw: stats(samples.raw), adapter: stats(samples.adapter), connection: stats(samples.connection) };
 }
 
 function summarize(s: Record<'raw' | 'adapter' | 'connection', number[]>) {
