@@ -7,7 +7,7 @@ import { runIngestBench } from '../src/integration/ingest-bench';
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 runIngestBench({
-  openLoopRatePerSecond: env('BENCH_RATE', 200),
+  openLoopRatePerSecond: env('BENCH_RATE', 50),
   openLoopSeconds: env('BENCH_OPEN_SECONDS', 15),
   closedLoopConcurrency: env('BENCH_CONCURRENCY', 32),
   closedLoopSeconds: env('BENCH_CLOSED_SECONDS', 15),
