@@ -33,6 +33,12 @@ function runningPid(pidFile) {
 function spawnDaemon({ command, args, logFile, pidFile, marker, fingerprint, cwd, env = process.env, uid, gid }) {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   fs.mkdirSync(path.dirname(pidFile), { recursive: true });
+  // Keeps logs bounded: a log past 20 MB becomes <name>.1 (replacing the previous one) when the process restarts.
+  try {
+    if (fs.statSync(logFile).size > 20 * 1024 * 1024) fs.renameSync(logFile, `${logFile}.1`);
+  } catch {
+    /* no log yet */
+  }
   const fd = fs.openSync(logFile, 'a');
   fs.writeSync(fd, `\n===== devstack: starting at ${new Date().toISOString()}: ${command} ${args.join(' ')}\n`);
   const ids = uid === undefined ? {} : { uid, gid };
