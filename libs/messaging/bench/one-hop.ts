@@ -43,6 +43,9 @@ interface PhaseResult {
   p99Ms: number;
   maxMs: number;
   messagesPerSec: number;
+  /** publish() call to broker acknowledgement (acks=all), the producer's share of the hop. */
+  ackP50Ms: number;
+  ackP99Ms: number;
 }
 
 /** A way to publish and consume: the project's producer/runner, or bare kafkajs. */
@@ -133,19 +136,26 @@ async function phase(name: string, topic: string, pipeline: Pipeline, count: num
   });
   const started = process.hrtime.bigint();
   const sends: Promise<void>[] = [];
+  const acksNs: bigint[] = [];
   for (let i = 0; i < count; i += 1) {
     if (perSecond !== null) {
       const due = started + BigInt(Math.round((i * 1e9) / perSecond));
       while (process.hrtime.bigint() < due) await new Promise((resolve) => setTimeout(resolve, 1));
     }
-    sends.push(pipeline.publish(topic, `account-${i % keys}`, { seq: i, sentAt: process.hrtime.bigint().toString() }));
+    const sentAt = process.hrtime.bigint();
+    sends.push(
+      pipeline.publish(topic, `account-${i % keys}`, { seq: i, sentAt: sentAt.toString() }).then(() => {
+        acksNs.push(process.hrtime.bigint() - sentAt);
+      }),
+    );
   }
   await Promise.all(sends);
   await allReceived;
   const elapsedSec = Number(process.hrtime.bigint() - started) / 1e9;
   await stop();
-  const sorted = latenciesNs.map((ns) => Number(ns) / 1e6).sort((a, b) => a - b);
-  const pick = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
+  const sorted = toSortedMs(latenciesNs);
+  const acks = toSortedMs(acksNs);
+  const pick = (q: number, values = sorted) => round(values[Math.min(values.length - 1, Math.floor(q * values.length))]!);
   return {
     phase: name,
     messages: count,
@@ -155,7 +165,13 @@ async function phase(name: string, topic: string, pipeline: Pipeline, count: num
     p99Ms: pick(0.99),
     maxMs: round(sorted[sorted.length - 1]!),
     messagesPerSec: Math.round(count / elapsedSec),
+    ackP50Ms: pick(0.5, acks),
+    ackP99Ms: pick(0.99, acks),
   };
+}
+
+function toSortedMs(values: bigint[]): number[] {
+  return values.map((ns) => Number(ns) / 1e6).sort((a, b) => a - b);
 }
 
 function round(value: number): number {
@@ -180,12 +196,12 @@ function report(results: PhaseResult[]): void {
   writeFileSync(resultFile, `${JSON.stringify(document, null, 2)}\n`);
   const rows = results.map(
     (r) =>
-      `| ${r.phase} | ${r.messages} | ${r.keys} | ${r.publishRatePerSec ?? 'max'} | ${r.p50Ms} | ${r.p99Ms} | ${r.maxMs} | ${r.messagesPerSec} |`,
+      `| ${r.phase} | ${r.messages} | ${r.keys} | ${r.publishRatePerSec ?? 'max'} | ${r.p50Ms} | ${r.p99Ms} | ${r.maxMs} | ${r.messagesPerSec} | ${r.ackP50Ms} / ${r.ackP99Ms} |`,
   );
   console.log(
     [
-      '| phase | messages | keys | publish rate/s | p50 ms | p99 ms | max ms | messages/s |',
-      '|---|---|---|---|---|---|---|---|',
+      '| phase | messages | keys | publish rate/s | p50 ms | p99 ms | max ms | messages/s | ack p50 / p99 ms |',
+      '|---|---|---|---|---|---|---|---|---|',
       ...rows,
       '',
       `paced / paced-bare-consumer: p50 x${ratios.p50}, p99 x${ratios.p99}; load average (1 min) ${document.machine.loadAverage1m} on ${document.machine.cpus} cores`,
