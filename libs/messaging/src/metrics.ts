@@ -27,6 +27,7 @@ export interface ProducerMetrics {
   readonly sendDuration: Histogram<string>;
 }
 
+/** Returns the producer metrics registered in `registry`, creating them on first use. */
 export function producerMetrics(registry: Registry = defaultRegistry): ProducerMetrics {
   return {
     messages: counter(registry, 'tradebridge_kafka_produced_messages_total', 'Messages acknowledged by the broker.', ['topic']),
@@ -52,6 +53,7 @@ export interface ConsumerMetrics {
   readonly inFlight: Gauge<string>;
 }
 
+/** Returns the consumer metrics registered in `registry`, creating them on first use. */
 export function consumerMetrics(registry: Registry = defaultRegistry): ConsumerMetrics {
   return {
     processed: counter(registry, 'tradebridge_kafka_consumed_messages_total', 'Messages handled successfully.', ['topic', 'group']),
