@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { BridgeTimeoutError, CircuitOpenError, MetaApiUnauthorizedError } from '../errors';
+import { BridgeTimeoutError, BridgeValidationError, CircuitOpenError, MetaApiUnauthorizedError } from '../errors';
 import type { TradingTerminal } from '../port/trading-terminal';
 import type { TradeResult } from '../port/types';
 import { ConnectionManager } from './connection-manager';
@@ -49,7 +49,7 @@ class StubTerminal implements TradingTerminal {
   getDealsByTimeRange = () => this.readValue([]);
   getDealsByPosition = () => this.readValue([]);
   getDealsByTicket = () => this.readValue([]);
-  getSymbolSpecification = () => this.readValue({ symbol: 'EURUSD', digits: 5, point: 0.00001, tickSize: 0.00001, contractSize: 100000, minVolume: 0.01, maxVolume: 100, volumeStep: 0.01, stopsLevel: 0, freezeLevel: 0, fillingModes: [] });
+  getSymbolSpecification = (symbol: string) => (symbol === '' ? Promise.reject(new BridgeValidationError('symbol', 'must be a non-empty string')) : this.readValue({ symbol: 'EURUSD', digits: 5, point: 0.00001, tickSize: 0.00001, contractSize: 100000, minVolume: 0.01, maxVolume: 100, volumeStep: 0.01, stopsLevel: 0, freezeLevel: 0, fillingModes: [] }));
   getPrice = () => this.readValue({ symbol: 'EURUSD', bid: 1, ask: 1.0001, time: new Date(0) });
   ping = async () => {
     this.pings += 1;
@@ -160,6 +160,17 @@ describe('TerminalConnection', () => {
     stubs[0].mode = 'ok';
     await connection.placeMarketOrder(order);
     expect(transitions.map((t) => t.to)).toEqual(['CONNECTED', 'DISCONNECTED', 'DEGRADED']); // degraded while the errors are in the window
+    connection.close();
+  });
+
+  it('given input refused before sending, then the call is not counted for or against the connection', async () => {
+    const { connection } = setup();
+    await connection.start();
+    const before = connection.snapshot().quality.calls;
+    await expect(connection.getSymbolSpecification('')).rejects.toBeInstanceOf(BridgeValidationError);
+    expect(connection.snapshot().quality.calls).toBe(before);
+    await connection.getSymbolSpecification('EURUSD');
+    expect(connection.snapshot().quality.calls).toBe(before + 1);
     connection.close();
   });
 

@@ -14,6 +14,7 @@ import { BRIDGE_CODES, classifyTradeCode } from '../domain/trade-codes';
 import {
   BridgeConnectionError,
   BridgeTimeoutError,
+  BridgeValidationError,
   CircuitOpenError,
   MetaApiForbiddenError,
   MetaApiInternalError,
@@ -392,7 +393,12 @@ export class TerminalConnection extends EventEmitter<TerminalConnectionEvents> i
       this.record(index, 'read', operation, 'ok', performance.now() - started);
       return value;
     } catch (error) {
-      this.record(index, 'read', operation, errorVerdict(error), performance.now() - started);
+      if (error instanceof BridgeValidationError) {
+        // Refused before sending: says nothing about the connection.
+        this.breakers[index].releaseProbe();
+      } else {
+        this.record(index, 'read', operation, errorVerdict(error), performance.now() - started);
+      }
       throw error;
     }
   }
@@ -502,6 +508,7 @@ export class TerminalConnection extends EventEmitter<TerminalConnectionEvents> i
 }
 
 function circuitOpenResult(request: TradeCommon): TradeResult {
+  if (!request.intentId) throw new BridgeValidationError('intentId', 'must not be empty');
   const c = classifyTradeCode('mt5', BRIDGE_CODES.CIRCUIT_OPEN);
   return {
     status: 'rejected',
