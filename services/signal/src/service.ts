@@ -68,18 +68,36 @@ export async function startSignalService(options: SignalServiceOptions): Promise
   const producer = new EventProducer({ kafka, codec: codec as EventCodec, registry, logger });
   let app: NestFastifyApplication | null = null;
   let relay: OutboxRelay | null = null;
+  let stopProducer = async (): Promise<void> => undefined;
   try {
-    await codec.registerAll(['signal.generated']);
-    if (config.ensureTopics) {
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        await ensureTopics(admin, ['signal.generated'], { prefix: config.topicPrefix });
-      } finally {
-        await admin.disconnect();
-      }
-    }
-    await producer.connect();
+    // Kafka and the registry are needed to publish, not to accept: the outbox holds accepted signals while they are
+    // unreachable, at boot too. The first connection is attempted at once and retried by the relay's backoff.
+    let kafkaConnection: Promise<void> | null = null;
+    let producerConnected = false;
+    const connectKafka = (): Promise<void> =>
+      (kafkaConnection ??= (async () => {
+        await codec.registerAll(['signal.generated']);
+        if (config.ensureTopics) {
+          const admin = kafka.admin();
+          await admin.connect();
+          try {
+            await ensureTopics(admin, ['signal.generated'], { prefix: config.topicPrefix });
+          } finally {
+            await admin.disconnect();
+          }
+        }
+        await producer.connect();
+        producerConnected = true;
+      })().catch((error: unknown) => {
+        kafkaConnection = null;
+        throw error;
+      }));
+    await connectKafka().catch((error: unknown) =>
+      logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'Kafka or the schema registry is unreachable; accepting signals, publishing later'),
+    );
+    stopProducer = async () => {
+      if (producerConnected) await producer.disconnect();
+    };
 
     const published = new Counter({ name: 'signal_events_published_total', help: 'signal.generated events acknowledged by the broker', registers: [registry] });
     const acceptedToAck = new Histogram({
@@ -89,7 +107,10 @@ export async function startSignalService(options: SignalServiceOptions): Promise
       registers: [registry],
     });
     const kafkaPublisher: EventPublisher = {
-      publish: (topic, key, value, headers) => producer.publish(`${config.topicPrefix}${topic}`, key, value, headers),
+      publish: async (topic, key, value, headers) => {
+        await connectKafka();
+        return producer.publish(`${config.topicPrefix}${topic}`, key, value, headers);
+      },
     };
     relay = new OutboxRelay({
       db,
@@ -151,7 +172,7 @@ export async function startSignalService(options: SignalServiceOptions): Promise
     const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
     logger.info({ port, topic: `${config.topicPrefix}${TOPICS['signal.generated'].name}` }, 'signal service listening');
 
-    const started = { app, relay, db, producer };
+    const started = { app, relay, db };
     return {
       app,
       db,
@@ -162,14 +183,14 @@ export async function startSignalService(options: SignalServiceOptions): Promise
       close: async () => {
         await started.app.close();
         await started.relay.stop();
-        await started.producer.disconnect();
+        await stopProducer();
         await started.db.destroy();
       },
     };
   } catch (error) {
     await app?.close().catch(() => undefined);
     await relay?.stop().catch(() => undefined);
-    await producer.disconnect().catch(() => undefined);
+    await stopProducer().catch(() => undefined);
     await db.destroy().catch(() => undefined);
     throw error;
   }

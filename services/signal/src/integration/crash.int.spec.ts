@@ -72,4 +72,26 @@ describe('a crash between storing and publishing loses nothing and duplicates no
     await waitFor(() => failuresLeft === 0, { message: 'the outage' });
     expect(await h.settledTopicCount()).toBe(5);
   });
+
+  it('given Kafka and the registry unreachable from boot on, when signals arrive, then they are accepted, and published once both are back', async () => {
+    h = await Harness.start({ startRelay: false });
+    await h.stop();
+    await h.startService({ env: { SCHEMA_REGISTRY_URL: 'http://127.0.0.1:9/apis/ccompat/v7', KAFKA_BROKERS: '127.0.0.1:9', SIGNAL_OUTBOX_RETRY_DELAY_MS: '50' } });
+    const source = await h.createSource();
+    const auth = { authorization: `Bearer ${source.apiKey}` };
+    const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => h!.post('/v1/signals', openBody(`offline-${i}`), auth)));
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
+    expect((await h.get('/readyz')).status).toBe(200);
+    expect((await h.get(`/v1/signals/${answers[0]?.body.signalId}`, auth)).body.status).toBe('accepted');
+    await waitFor(async () => {
+      const r = await sql<{ attempts: number }>`select min(attempts) as attempts from signal.outbox`.execute(h!.service.db);
+      return Number(r.rows[0]?.attempts) > 0;
+    }, { message: 'the relay tried and failed' });
+    await h.stop();
+
+    await h.startService();
+    expect(await h.settledTopicCount()).toBe(5);
+    await h.waitForEvents(5);
+    expect(new Set(h.events.map((e) => e.value.signalId))).toEqual(new Set(answers.map((a) => a.body.signalId)));
+  });
 });
