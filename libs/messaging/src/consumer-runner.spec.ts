@@ -350,4 +350,21 @@ describe('ConsumerRunner (with a fake kafkajs)', () => {
     expect(kafka.committed(topic, 0)).toBeUndefined();
     expect(kafka.sent(`${topic}.dlq`)).toHaveLength(0);
   });
+
+  it('given a batch repeating offsets already queued in this generation, when delivered, then they do not run twice', async () => {
+    const ran: string[] = [];
+    const { kafka, runner, consumer } = setup(async (event) => void ran.push(event.offset));
+    await runner.start();
+    await consumer.deliver(topic, 0, [
+      { offset: 0, key: 'a', value: json({}) },
+      { offset: 1, key: 'b', value: json({}) },
+    ]);
+    await consumer.deliver(topic, 0, [
+      { offset: 1, key: 'b', value: json({}) },
+      { offset: 2, key: 'c', value: json({}) },
+    ]);
+    await waitFor(() => kafka.committed(topic, 0) === '3', 2_000, 'commit');
+    expect([...ran].sort()).toEqual(['0', '1', '2']);
+    await runner.stop();
+  });
 });

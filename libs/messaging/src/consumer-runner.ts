@@ -268,6 +268,7 @@ export class ConsumerRunner {
     let nextOffset: bigint | undefined;
     for (const message of batch.messages) {
       if (!canContinue()) break;
+      if (state.tracker.hasSeen(message.offset)) continue; // already queued in this generation: never run it twice
       if (this.scheduler.size >= this.maxBuffered && !(await this.waitForCapacity(heartbeat, canContinue))) break;
       state.tracker.add(message.offset);
       this.scheduler.submit(schedulingKey(topic, partition, message.key), () => this.handle(state, message));

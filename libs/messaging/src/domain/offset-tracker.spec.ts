@@ -58,6 +58,15 @@ describe('PartitionOffsetTracker', () => {
     expect(tracker.inFlight).toBe(1);
   });
 
+  it('knows which offsets it has already seen', () => {
+    const tracker = new PartitionOffsetTracker();
+    expect(tracker.hasSeen('0')).toBe(false);
+    tracker.add('5');
+    expect(tracker.hasSeen('4')).toBe(true);
+    expect(tracker.hasSeen('5')).toBe(true);
+    expect(tracker.hasSeen('6')).toBe(false);
+  });
+
   it('rejects offsets that do not increase', () => {
     const tracker = new PartitionOffsetTracker();
     tracker.add('5');

@@ -11,6 +11,11 @@ export class PartitionOffsetTracker {
   private committed: bigint | undefined;
   private completedAny = false;
 
+  /** Whether `offset` is at or below the last added one (already seen in this tracker's lifetime). */
+  hasSeen(offset: string | bigint): boolean {
+    return this.lastAdded !== undefined && BigInt(offset) <= this.lastAdded;
+  }
+
   /** Registers a fetched offset that is about to be handled. */
   add(offset: string | bigint): void {
     const value = BigInt(offset);
