@@ -182,4 +182,22 @@ describe('risk decisions on PostgreSQL', () => {
     expect(batch.decisions[0]).toMatchObject({ outcome: 'APPROVED', intent: { volume: 0.1, margin: { marginInAccountCurrency: 235 } } });
     expect(await queryDecisions(db, { signalId: 'sig-f1', limit: 10 })).toEqual([]);
   });
+
+  it('given a fleet cap of 1.2 lots of GBPUSD and 0.3 already synced, then of two 0.5-lot approvals the second hits the cap', async () => {
+    const clock = new ManualClock('2026-11-23T10:00:00Z');
+    const publisher = new RecordingPublisher();
+    const deps = { db, publisher, clock, settings: { ...settings, fleetCaps: new Map([['GBPUSD', 1.2]]) } };
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const account = await createAccount(deps, accountInput());
+      await createSubscription(deps, account.accountId, { sourceId: 'src-g', enabled: true, reverse: false });
+      await applyAccountSync(db, account.accountId, syncedSnapshot(clock.now(), i === 0 ? { positions: [{ positionId: 'g-1', symbol: 'GBPUSD', direction: 'SELL', volume: 0.3, openPrice: 1.27 }] } : {}), {});
+      ids.push(account.accountId);
+    }
+    // 1% of 10,000 = 100 USD over 200 ticks * 1 USD = 0.50 lots each; 0.3 + 0.5 = 0.8 <= 1.2; 0.8 + 0.5 = 1.3 > 1.2.
+    const r = await decideSignal(deps, openSignal('sig-g1', 'src-g', clock, { symbol: 'GBPUSD', entryPrice: 1.27, stopLoss: 1.268, takeProfits: [1.275] }));
+    const outcomes = [...r.batch.decisions].sort((a, b) => ids.indexOf(a.accountId) - ids.indexOf(b.accountId)).map((d) => ('reason' in d ? d.reason : d.outcome));
+    expect(outcomes.filter((o) => o === 'APPROVED')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'RISK_FLEET_EXPOSURE_CAP')).toHaveLength(1);
+  });
 });

@@ -16,7 +16,7 @@ import type {
   TradingStateChange,
   TradingStates,
 } from '../../domain';
-import type { DecisionRow, NewDecisionRow, RiskDB } from './risk.table';
+import type { AccountSnapshotRow, DecisionRow, NewDecisionRow, RiskDB } from './risk.table';
 
 type Db = Kysely<RiskDB> | Transaction<RiskDB>;
 
@@ -123,43 +123,40 @@ export async function setConnected(db: Db, accountId: string, connected: boolean
   await db.updateTable('account_snapshots').set({ connected }).where('account_id', '=', accountId).execute();
 }
 
-export async function loadSnapshots(db: Db, accountIds: readonly string[]): Promise<Map<string, StoredSnapshot>> {
-  const out = new Map<string, StoredSnapshot>();
-  if (accountIds.length === 0) return out;
-  const rows = await db.selectFrom('account_snapshots').selectAll().where('account_id', 'in', accountIds).execute();
-  for (const r of rows) {
-    out.set(r.account_id, {
-      snapshot: {
-        syncedAt: r.synced_at,
-        connected: r.connected,
-        balance: Number(r.balance),
-        equity: Number(r.equity),
-        margin: Number(r.margin),
-        freeMargin: Number(r.free_margin),
-        leverage: Number(r.leverage),
-        positions: r.positions as PositionView[],
-        orders: r.orders as PendingOrderView[],
-      },
-      anchors: {
-        initialBalance: Number(r.initial_balance),
-        peakBalance: Number(r.peak_balance),
-        peakEquity: Number(r.peak_equity),
-        tradingDay: r.trading_day,
-        dayStartBalance: Number(r.day_start_balance),
-        dayStartEquity: Number(r.day_start_equity),
-      },
-    });
-  }
-  return out;
+function snapshotFromRow(r: AccountSnapshotRow): StoredSnapshot {
+  return {
+    snapshot: {
+      syncedAt: r.synced_at,
+      connected: r.connected,
+      balance: Number(r.balance),
+      equity: Number(r.equity),
+      margin: Number(r.margin),
+      freeMargin: Number(r.free_margin),
+      leverage: Number(r.leverage),
+      positions: r.positions as PositionView[],
+      orders: r.orders as PendingOrderView[],
+    },
+    anchors: {
+      initialBalance: Number(r.initial_balance),
+      peakBalance: Number(r.peak_balance),
+      peakEquity: Number(r.peak_equity),
+      tradingDay: r.trading_day,
+      dayStartBalance: Number(r.day_start_balance),
+      dayStartEquity: Number(r.day_start_equity),
+    },
+  };
 }
 
-/** Every account's mapping-independent exposure input: all snapshots (for fleet exposure). */
+export async function loadSnapshots(db: Db, accountIds: readonly string[]): Promise<Map<string, StoredSnapshot>> {
+  if (accountIds.length === 0) return new Map();
+  const rows = await db.selectFrom('account_snapshots').selectAll().where('account_id', 'in', accountIds).execute();
+  return new Map(rows.map((r) => [r.account_id, snapshotFromRow(r)]));
+}
+
+/** Every account's snapshot (for fleet exposure). */
 export async function loadAllSnapshots(db: Db): Promise<Map<string, StoredSnapshot>> {
-  const ids = await db.selectFrom('account_snapshots').select('account_id').execute();
-  return loadSnapshots(
-    db,
-    ids.map((r) => r.account_id),
-  );
+  const rows = await db.selectFrom('account_snapshots').selectAll().execute();
+  return new Map(rows.map((r) => [r.account_id, snapshotFromRow(r)]));
 }
 
 // ---- specs and rates -----------------------------------------------------------------------------------------

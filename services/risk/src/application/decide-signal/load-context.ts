@@ -41,8 +41,11 @@ export async function loadDecisionContext(db: Db, signal: Signal, settings: Deci
   const followers = await loadFollowers(db, signal.sourceId);
   const ids = followers.map((f) => f.account.accountId);
   const referenced = signal.action === 'OPEN' ? [] : [signal.referencedSignalId];
-  const [snapshots, specs, rates, tradingStates, allReservations, intents, decided, recent] = await Promise.all([
-    loadSnapshots(db, ids),
+  // With fleet caps every account's exposure counts, so all snapshots are loaded once and the followers' taken from them.
+  const fleetWide = settings.fleetCaps.size > 0;
+  const [snapshots, allAccounts, specs, rates, tradingStates, allReservations, intents, decided, recent] = await Promise.all([
+    fleetWide ? loadAllSnapshots(db) : loadSnapshots(db, ids),
+    fleetWide ? listAccounts(db) : Promise.resolve([]),
     loadSymbolSpecs(db, ids),
     loadRates(db),
     loadTradingStates(db),
@@ -84,17 +87,15 @@ export async function loadDecisionContext(db: Db, signal: Signal, settings: Deci
     }
   }
 
-  let fleet = new Map<string, number>();
-  if (settings.fleetCaps.size > 0) {
-    const [accounts, all] = await Promise.all([listAccounts(db), loadAllSnapshots(db)]);
-    fleet = fleetExposure(
-      accounts.map((a) => {
-        const s = all.get(a.accountId);
-        return s ? { mapping: a.mapping, snapshot: s.snapshot } : { mapping: a.mapping };
-      }),
-      live,
-    );
-  }
+  const fleet = fleetWide
+    ? fleetExposure(
+        allAccounts.map((a) => {
+          const s = snapshots.get(a.accountId);
+          return s ? { mapping: a.mapping, snapshot: s.snapshot } : { mapping: a.mapping };
+        }),
+        live,
+      )
+    : new Map<string, number>();
 
   const views: AccountView[] = followers.map(({ account, subscription }) => {
     const stored = snapshots.get(account.accountId);
