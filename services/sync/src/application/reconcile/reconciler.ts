@@ -35,6 +35,8 @@ export class Reconciler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private readonly found: Counter<'kind'>;
+  /** Completed reconciliation runs (tests count runs instead of timing them). */
+  runs = 0;
 
   constructor(private readonly o: ReconcilerOptions) {
     this.found = new Counter({ name: 'sync_discrepancies_detected_total', help: 'Reconciliation discrepancies found, by kind.', labelNames: ['kind'], registers: [o.registry] });
@@ -100,6 +102,7 @@ export class Reconciler {
       for (const d of outcome.detected) await this.report(id, d, false, now);
       for (const d of outcome.resolved) await this.report(id, d, true, now);
     }
+    this.runs++;
   }
 
   private async report(accountId: string, d: Discrepancy, resolved: boolean, nowMs: number): Promise<void> {

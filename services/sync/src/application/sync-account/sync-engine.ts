@@ -58,6 +58,10 @@ export interface SyncResult {
   readonly syncDelayMs: number;
   readonly syncedAtMs: number;
   readonly published: boolean;
+  /** The account's accepted syncs so far, this one included (counts cycles for tests and diagnostics). */
+  readonly cycle: number;
+  /** The account.synced published for this sync, if any. */
+  readonly event?: AccountSynced;
 }
 
 /** What the engine knows about one account it syncs. */
@@ -78,6 +82,8 @@ export interface AccountRuntime {
   lastSyncedAtMs?: number;
   lastSyncDelayMs?: number;
   lastError?: string;
+  /** Accepted syncs since this replica took the account. */
+  cycles: number;
   cyclesSinceHistory: number;
   suspectCycles: number;
   dirty: boolean;
@@ -107,6 +113,7 @@ export class SyncEngine {
   private readonly waiting: Array<() => void> = [];
   private persistTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private readonly observers = new Set<(result: SyncResult) => void>();
 
   constructor(
     private readonly timing: SyncTiming,
@@ -117,6 +124,12 @@ export class SyncEngine {
   start(): void {
     this.persistTimer = setInterval(() => void this.persist(), this.timing.persistIntervalMs);
     this.persistTimer.unref();
+  }
+
+  /** Calls `listener` after every accepted sync; returns the function that removes it. */
+  observe(listener: (result: SyncResult) => void): () => void {
+    this.observers.add(listener);
+    return () => this.observers.delete(listener);
   }
 
   /** Starts (or reconfigures) syncing an account. */
@@ -134,6 +147,7 @@ export class SyncEngine {
       active: false,
       loaded: false,
       sequence: 0,
+      cycles: 0,
       cyclesSinceHistory: 0,
       suspectCycles: 0,
       dirty: false,
@@ -394,8 +408,9 @@ export class SyncEngine {
     for (const c of changes) if (CLOSE_KINDS.has(c.kind) && c.positionId) rt.recentlyClosed.set(c.positionId, syncedAtMs);
     const decision = shouldPublish({ changed: changes.length > 0 || newDeals.length > 0 || fp !== rt.lastFingerprint, lastPublishedAtMs: rt.lastPublishedAtMs, nowMs: syncedAtMs, heartbeatMs: this.timing.heartbeatMs });
     const syncDelayMs = Math.max(0, syncedAtMs - dueMs);
+    let event: AccountSynced | undefined;
     if (decision.publish) {
-      const event = buildAccountSynced({
+      event = buildAccountSynced({
         eventId: this.ports.newEventId(),
         accountId,
         sequence: rt.sequence + 1,
@@ -420,8 +435,11 @@ export class SyncEngine {
     rt.lastSyncDelayMs = syncDelayMs;
     rt.lastError = undefined;
     rt.dirty = true;
+    rt.cycles++;
     this.metrics.delay.observe(syncDelayMs);
-    this.ports.onSynced({ accountId, state, changes, syncDelayMs, syncedAtMs, published: decision.publish });
+    const result: SyncResult = { accountId, state, changes, syncDelayMs, syncedAtMs, published: decision.publish, cycle: rt.cycles, ...(event ? { event } : {}) };
+    this.ports.onSynced(result);
+    for (const o of this.observers) o(result);
   }
 
   /** History state of pending orders that left the book (one lookup per vanished order; rare). */
