@@ -23,8 +23,9 @@ describe('contract mappers', () => {
       providerBalance: 25_000,
       providerCurrency: 'USD',
       tenantId: 'tenant-1',
-      userId: 'user-42',
     });
+    // The source owner is not the owner of every following account: only the tenant is enforced.
+    expect(s.userId).toBeUndefined();
     expect(s.expiresAt).toEqual(new Date(Math.floor(e.deadlineAtUs! / 1000)));
     expect(s.acceptedAt).toEqual(new Date(Math.floor(e.acceptedAtUs / 1000)));
   });

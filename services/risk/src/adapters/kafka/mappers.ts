@@ -64,7 +64,8 @@ export function signalFromEvent(e: SignalGenerated): Signal {
     signalId: e.signalId,
     sourceId: e.sourceId,
     tenantId: e.tenantId,
-    ...(e.userId ? { userId: e.userId } : {}),
+    // user_id is the owner of the source, and followers of a provider's source are other users' accounts: only the
+    // tenant is enforced on this path. Restricting a personal source to its owner's accounts needs a contract flag.
     symbol: e.symbol,
     acceptedAt: fromMicros(e.acceptedAtUs),
     ...(e.deadlineAtUs ? { expiresAt: fromMicros(e.deadlineAtUs) } : {}),

@@ -233,8 +233,10 @@ export async function markDecisionsPublished(db: Db, intentIds: readonly string[
   await db.updateTable('decisions').set({ published_at: at }).where('intent_id', 'in', intentIds).execute();
 }
 
-export async function loadUnpublishedDecisions(db: Db, limit: number): Promise<DecisionRow[]> {
-  return db.selectFrom('decisions').selectAll().where('published_at', 'is', null).orderBy('decision_id').limit(limit).execute();
+export async function loadUnpublishedDecisions(db: Db, limit: number, signalId?: string): Promise<DecisionRow[]> {
+  let query = db.selectFrom('decisions').selectAll().where('published_at', 'is', null);
+  if (signalId !== undefined) query = query.where('signal_id', '=', signalId);
+  return query.orderBy('decision_id').limit(limit).execute();
 }
 
 export async function queryDecisions(

@@ -77,7 +77,7 @@ export async function decideSignal(deps: DecideSignalDeps, signal: Signal): Prom
     return { batch, recorded: rows.filter((r) => inserted.has(r.intent_id)) as unknown as DecisionRow[] };
   });
 
-  const pending = (await loadUnpublishedDecisions(deps.db, 10_000)).filter((r) => r.signal_id === signal.signalId);
+  const pending = await loadUnpublishedDecisions(deps.db, 100_000, signal.signalId);
   if (pending.length > 0) {
     await deps.publisher.publishDecisions(pending);
     await markDecisionsPublished(
