@@ -106,7 +106,11 @@ export async function exchange(
   timeoutMs: number,
 ): Promise<HttpAnswer> {
   const started = performance.now();
-  const signal = AbortSignal.timeout(timeoutMs);
+  // One deadline for the whole exchange (connect, send, headers, body), cleared as soon as it ends so a busy process
+  // does not carry thousands of pending timers.
+  const controller = new AbortController();
+  const signal = controller.signal;
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     const response = await dispatcher.request({
       origin,
@@ -129,6 +133,8 @@ export async function exchange(
       ? { kind: 'timeout' as const, code: 'TIMEOUT' }
       : classifyTransportError(error);
     throw new TransportFailure(kind, code, rttMs, timeoutMs, { cause: error });
+  } finally {
+    clearTimeout(timer);
   }
 }
 
