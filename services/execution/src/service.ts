@@ -80,6 +80,8 @@ export async function startExecutionService(options: ExecutionServiceOptions): P
     await migrateService({ url: config.databaseUrl, schema: EXECUTION_SCHEMA, migrationsDir: options.migrationsDir ?? serviceMigrationsDir(__dirname), log: (m) => logger.info({}, m) });
   }
   const db = createDb<ExecutionDb>({ url: config.databaseUrl, schema: EXECUTION_SCHEMA, poolSize: config.dbPoolSize, applicationName: 'execution-service' });
+  // The record before each send gets its own connections: it is on the latency path, bookkeeping is not.
+  const hotDb = createDb<ExecutionDb>({ url: config.databaseUrl, schema: EXECUTION_SCHEMA, poolSize: config.dbPoolSize, applicationName: 'execution-service-hot' });
   const kafka = createKafkaClient({ brokers: config.kafkaBrokers, clientId: 'execution-service', logger });
   const codec = createEventCodec({ registryUrl: config.schemaRegistryUrl, topicPrefix: config.topicPrefix });
   const producer = new EventProducer({ kafka, codec: codec as EventCodec, registry, logger });
@@ -97,6 +99,7 @@ export async function startExecutionService(options: ExecutionServiceOptions): P
     if (config.ensureTopics) await ensureTopics(admin, [...PRODUCED, ...CONSUMED], { prefix: config.topicPrefix });
     await producer.connect();
     stoppers.push(() => db.destroy());
+    stoppers.push(() => hotDb.destroy());
     stoppers.push(() => producer.disconnect());
 
     const sink: EventSink = {
@@ -181,6 +184,7 @@ export async function startExecutionService(options: ExecutionServiceOptions): P
     executor = new IntentExecutor(
       {
         db,
+        hotDb,
         accounts,
         terminals,
         sink,

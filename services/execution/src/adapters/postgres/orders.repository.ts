@@ -4,6 +4,18 @@ import type { ExecutionDb, NewAttemptRow, NewOrderRow, OrderRow, OrderUpdate, Tr
 
 type Db = Kysely<ExecutionDb> | Transaction<ExecutionDb>;
 
+/**
+ * Runs `work` in a transaction whose commit does not wait for the WAL flush (synchronous_commit off). Only for writes
+ * a database crash may lose without harm: attempt rows, publication marks and final states, which reconciliation
+ * with the terminal restores. The record made before a trade request leaves is never written this way.
+ */
+export function relaxed<T>(db: Kysely<ExecutionDb>, work: (trx: Transaction<ExecutionDb>) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`set local synchronous_commit = off`.execute(trx);
+    return work(trx);
+  });
+}
+
 /** Records an intent unless it is recorded already; returns the stored row and whether this call created it. */
 export async function recordIntent(db: Db, row: NewOrderRow): Promise<{ readonly row: OrderRow; readonly created: boolean }> {
   const inserted = await db

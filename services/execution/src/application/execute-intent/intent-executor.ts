@@ -28,6 +28,7 @@ import {
   insertAttempt,
   markPublished,
   recordIntent,
+  relaxed,
   transition,
 } from '../../adapters/postgres/orders.repository';
 import type { AccountDirectory, AccountView } from '../accounts/account-directory';
@@ -45,6 +46,8 @@ import type { AccountGate, EventSink, ExecutionMetrics, MarketData } from './sup
 /** Everything the executor needs from the outside world. */
 export interface ExecutorDeps {
   readonly db: Kysely<ExecutionDb>;
+  /** A pool reserved for the record made before each send, so it never queues behind bookkeeping writes. */
+  readonly hotDb?: Kysely<ExecutionDb>;
   readonly accounts: AccountDirectory;
   readonly terminals: { terminalFor(view: AccountView): Promise<TradingTerminal> };
   readonly sink: EventSink;
@@ -139,6 +142,8 @@ export interface Run {
   progress: Progress;
   timeline: Timeline;
   readonly publishes: Promise<void>[];
+  /** Bookkeeping writes (attempt rows) still running; awaited before results are published. */
+  readonly writes: Promise<void>[];
   /** Recorded as IN_FLIGHT by this run itself (fast path): the first send needs no transition, nothing was sent yet. */
   claimed?: boolean;
 }
@@ -172,7 +177,7 @@ export class IntentExecutor {
     const claim =
       view !== undefined && view.enabled && !this.flags.has(intent.accountId) && this.deps.nowUs() < intent.deadlineAtUs && !this.active.has(intent.intentId);
     const progress: Progress = { counts: NO_RETRIES, request: initialRequest(intent), seq: 0 };
-    const { row, created } = await recordIntent(this.deps.db, {
+    const { row, created } = await recordIntent(this.deps.hotDb ?? this.deps.db, {
       intent_id: intent.intentId,
       client_id: clientIdFor(intent.intentId),
       signal_id: intent.signalId,
@@ -236,6 +241,7 @@ export class IntentExecutor {
         executionReceivedAtUs: receivedAtUs ?? (row.execution_received_at ? row.execution_received_at.getTime() * 1000 : this.deps.nowUs()),
       },
       publishes: [],
+      writes: [],
     };
   }
 
@@ -247,7 +253,7 @@ export class IntentExecutor {
       await this.driveOwned(run, fromScheduler);
     } finally {
       this.active.delete(id);
-      await Promise.allSettled(run.publishes);
+      await Promise.allSettled([...run.writes, ...run.publishes]);
     }
   }
 
@@ -470,7 +476,7 @@ export class IntentExecutor {
     const outcome: AttemptRecorded['outcome'] =
       a.outcome ?? (a.result?.status === 'success' ? 'ATTEMPT_OUTCOME_SUCCESS' : a.result?.status === 'outcome_unknown' ? 'ATTEMPT_OUTCOME_UNKNOWN' : 'ATTEMPT_OUTCOME_REJECTED');
     const roundTripUs = a.result ? a.result.brokerRoundTripMs * 1000 : a.finishedUs - a.startedUs;
-    await insertAttempt(this.deps.db, {
+    const write = relaxed(this.deps.db, (trx) => insertAttempt(trx, {
       intent_id: intent.intentId,
       attempt: a.seq,
       account_id: intent.accountId,
@@ -492,7 +498,8 @@ export class IntentExecutor {
       round_trip_us: Math.round(roundTripUs),
       next_attempt_at: null,
       note: a.note,
-    });
+    }));
+    run.writes.push(write.catch((error: unknown) => this.deps.logger.warn({ intentId: intent.intentId, error: (error as Error).message }, 'attempt row not recorded')));
     const event = attemptRecorded(intent, {
       seq: a.seq,
       action: a.action,
@@ -744,13 +751,21 @@ export class IntentExecutor {
   private async publishResults(row: OrderRow): Promise<void> {
     const events = (row.results as ResultEvent[] | null) ?? [];
     await Promise.all(events.map((e) => this.deps.sink.publish(e)));
-    if (row.results_published_at === null) await markPublished(this.deps.db, row.intent_id, row.version);
+    if (row.results_published_at === null) await relaxed(this.deps.db, (trx) => markPublished(trx, row.intent_id, row.version));
   }
 
   /** Transitions the intent (validated by the state machine, guarded by its version); false when another worker moved it. */
   async move(run: Run, to: IntentState, update: OrderUpdate): Promise<boolean> {
     assertTransition(run.row.state, to);
-    const next = await transition(this.deps.db, run.intent.intentId, run.row.version, { ...update, state: to });
+    const values = { ...update, state: to };
+    let next;
+    if (isFinal(to)) {
+      // A lost final state only sends the intent back to reconciliation, so it need not wait for the WAL flush.
+      await Promise.all(run.writes.splice(0));
+      next = await relaxed(this.deps.db, (trx) => transition(trx, run.intent.intentId, run.row.version, values));
+    } else {
+      next = await transition(this.deps.db, run.intent.intentId, run.row.version, values);
+    }
     if (!next) {
       this.deps.logger.warn({ intentId: run.intent.intentId, from: run.row.state, to }, 'intent moved by another worker; leaving it');
       return false;
