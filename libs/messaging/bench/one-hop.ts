@@ -12,6 +12,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
 import { envFor, up } from '../../../tools/devstack/lib/stack.cjs';
 import { jsonCodec } from '../src/codec';
@@ -46,6 +47,8 @@ interface PhaseResult {
   /** publish() call to broker acknowledgement (acks=all), the producer's share of the hop. */
   ackP50Ms: number;
   ackP99Ms: number;
+  /** Event-loop delay of this process during the phase: how much of the latency is waiting for the CPU. */
+  eventLoopDelayP99Ms: number;
 }
 
 /** A way to publish and consume: the project's producer/runner, or bare kafkajs. */
@@ -134,6 +137,8 @@ async function phase(name: string, topic: string, pipeline: Pipeline, count: num
     latenciesNs.push(process.hrtime.bigint() - BigInt(value.sentAt));
     if (latenciesNs.length === count) finished();
   });
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const started = process.hrtime.bigint();
   const sends: Promise<void>[] = [];
   const acksNs: bigint[] = [];
@@ -152,6 +157,7 @@ async function phase(name: string, topic: string, pipeline: Pipeline, count: num
   await Promise.all(sends);
   await allReceived;
   const elapsedSec = Number(process.hrtime.bigint() - started) / 1e9;
+  loopDelay.disable();
   await stop();
   const sorted = toSortedMs(latenciesNs);
   const acks = toSortedMs(acksNs);
@@ -167,6 +173,7 @@ async function phase(name: string, topic: string, pipeline: Pipeline, count: num
     messagesPerSec: Math.round(count / elapsedSec),
     ackP50Ms: pick(0.5, acks),
     ackP99Ms: pick(0.99, acks),
+    eventLoopDelayP99Ms: round(loopDelay.percentile(99) / 1e6),
   };
 }
 
@@ -196,12 +203,12 @@ function report(results: PhaseResult[]): void {
   writeFileSync(resultFile, `${JSON.stringify(document, null, 2)}\n`);
   const rows = results.map(
     (r) =>
-      `| ${r.phase} | ${r.messages} | ${r.keys} | ${r.publishRatePerSec ?? 'max'} | ${r.p50Ms} | ${r.p99Ms} | ${r.maxMs} | ${r.messagesPerSec} | ${r.ackP50Ms} / ${r.ackP99Ms} |`,
+      `| ${r.phase} | ${r.messages} | ${r.keys} | ${r.publishRatePerSec ?? 'max'} | ${r.p50Ms} | ${r.p99Ms} | ${r.maxMs} | ${r.messagesPerSec} | ${r.ackP50Ms} / ${r.ackP99Ms} | ${r.eventLoopDelayP99Ms} |`,
   );
   console.log(
     [
-      '| phase | messages | keys | publish rate/s | p50 ms | p99 ms | max ms | messages/s | ack p50 / p99 ms |',
-      '|---|---|---|---|---|---|---|---|---|',
+      '| phase | messages | keys | publish rate/s | p50 ms | p99 ms | max ms | messages/s | ack p50 / p99 ms | loop delay p99 ms |',
+      '|---|---|---|---|---|---|---|---|---|---|',
       ...rows,
       '',
       `paced / paced-bare-consumer: p50 x${ratios.p50}, p99 x${ratios.p99}; load average (1 min) ${document.machine.loadAverage1m} on ${document.machine.cpus} cores`,
