@@ -115,4 +115,4 @@ function tail(file, lines = 30) {
   }
 }
 
-module.exports = { recordedFingerprint, runningPid, spawnDaemon, stopProcess, portInUse, tail, isAlive };
+module.exports = { cmdlineOf, recordedFingerprint, runningPid, spawnDaemon, stopProcess, portInUse, tail, isAlive };

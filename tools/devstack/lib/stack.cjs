@@ -6,7 +6,7 @@ const path = require('node:path');
 const { getProfile, profilePaths, cachePaths, endpoints, databaseUrl, versions } = require('./profiles.cjs');
 const { withLock } = require('./lock.cjs');
 const { DevstackError, findJava, ensureArtifacts, findRegistryJar } = require('./artifacts.cjs');
-const { runningPid, recordedFingerprint, stopProcess, portInUse } = require('./processes.cjs');
+const { runningPid, recordedFingerprint, stopProcess, portInUse, cmdlineOf } = require('./processes.cjs');
 const services = require('./services.cjs');
 const { ensurePostgres, postgresAnswers, databaseName, redact } = require('./postgres.cjs');
 const embeddedPostgres = require('./embedded-postgres.cjs');
@@ -27,6 +27,24 @@ function logFileOf(paths, service) {
 
 function seconds(ms) {
   return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/**
+ * Stops one service; after a clean exit, keeps the class-data archive its JVM dumped on the way out (see
+ * services.cdsArchive), after a kill drops the partial one.
+ */
+async function stopService(paths, service, timeoutMs) {
+  const pidFile = pidFileOf(paths, service);
+  const pid = runningPid(pidFile);
+  // A JVM that dumps its class-data archive on exit needs longer than a normal shutdown.
+  const dumping = pid !== undefined && (cmdlineOf(pid) ?? '').includes('ArchiveClassesAtExit');
+  const outcome = await stopProcess(pidFile, { timeoutMs: dumping ? Math.max(timeoutMs, 150_000) : timeoutMs });
+  const archive = services.cdsArchive(paths, service);
+  if (fs.existsSync(`${archive}.tmp`)) {
+    if (outcome === 'terminated' && fs.statSync(`${archive}.tmp`).size > 0) fs.renameSync(`${archive}.tmp`, archive);
+    else fs.rmSync(`${archive}.tmp`, { force: true });
+  }
+  return outcome;
 }
 
 /** Checks a port we are about to listen on; tells apart "free", "our kind of service" and "a stranger". */
@@ -90,7 +108,7 @@ async function up(profileName = 'dev', { log = console.log, timeoutMs = 180_000 
       const pidFile = pidFileOf(paths, service);
       if (runningPid(pidFile) !== undefined && recordedFingerprint(pidFile) !== expected[service]) {
         log(`${service}: its configuration changed since it was started; restarting it`);
-        await stopProcess(pidFile, { timeoutMs: 30_000 });
+        await stopService(paths, service, 30_000);
       }
       if (runningPid(pidFile) !== undefined) {
         // Ours and alive: make sure it is (still) ready, then leave it alone.
@@ -133,9 +151,15 @@ async function up(profileName = 'dev', { log = console.log, timeoutMs = 180_000 
       }
       await Promise.all(
         toStart.map(async (service) => {
-          await services.waitReady({
-            name: service, check: plan[service].check, pidFile: pidFileOf(paths, service), logFile: logFileOf(paths, service), timeoutMs,
-          });
+          try {
+            await services.waitReady({
+              name: service, check: plan[service].check, pidFile: pidFileOf(paths, service), logFile: logFileOf(paths, service), timeoutMs,
+            });
+          } catch (err) {
+            // A damaged class-data archive must not keep a service from starting next time.
+            fs.rmSync(services.cdsArchive(paths, service), { force: true });
+            throw err;
+          }
           timings[service] = Date.now() - launched;
           log(`${service}: ready after ${seconds(timings[service])}`);
           started.push(service);
@@ -158,7 +182,7 @@ async function down(profileName = 'dev', { log = console.log, timeoutMs = 30_000
     // The registry first: it may hold connections to PostgreSQL, Kafka has nothing to wait for.
     for (const service of ['registry', 'kafka']) {
       const t = Date.now();
-      result[service] = await stopProcess(pidFileOf(paths, service), { timeoutMs });
+      result[service] = await stopService(paths, service, timeoutMs);
       if (result[service] !== 'not-running') log(`${service}: ${result[service]} after ${seconds(Date.now() - t)}`);
     }
     fs.rmSync(path.join(paths.run, 'state.json'), { force: true });
