@@ -140,25 +140,33 @@ async function up(profileName = 'dev', { log = console.log, timeoutMs = 180_000 
       const artifacts = await ensureArtifacts(log);
       timings.artifacts = Date.now() - artStart;
       const launched = Date.now();
-      if (toStart.includes('kafka')) {
-        services.prepareKafka({ profile, paths, java, classpath: artifacts.kafkaClasspath, log });
-        services.startKafka({ profile, paths, java, classpath: artifacts.kafkaClasspath, marker: markerOf(paths, 'kafka') });
-        log(`kafka: starting Apache Kafka ${versions.kafka} on 127.0.0.1:${profile.kafkaPort} (controller ${profile.controllerPort})`);
-      }
-      if (toStart.includes('registry')) {
-        services.startRegistry({ profile, paths, java, registryJar: artifacts.registryJar, marker: markerOf(paths, 'registry'), databaseUrl: ep.databaseUrl });
-        log(`registry: starting Apicurio Registry ${versions.apicurio} on 127.0.0.1:${profile.registryPort} (storage: ${profile.registryStorage})`);
-      }
+      const launch = {
+        kafka: () => {
+          services.prepareKafka({ profile, paths, java, classpath: artifacts.kafkaClasspath, log });
+          services.startKafka({ profile, paths, java, classpath: artifacts.kafkaClasspath, marker: markerOf(paths, 'kafka') });
+          log(`kafka: starting Apache Kafka ${versions.kafka} on 127.0.0.1:${profile.kafkaPort} (controller ${profile.controllerPort})`);
+        },
+        registry: () => {
+          services.startRegistry({ profile, paths, java, registryJar: artifacts.registryJar, marker: markerOf(paths, 'registry'), databaseUrl: ep.databaseUrl });
+          log(`registry: starting Apicurio Registry ${versions.apicurio} on 127.0.0.1:${profile.registryPort} (storage: ${profile.registryStorage})`);
+        },
+      };
+      for (const service of toStart) launch[service]();
       await Promise.all(
         toStart.map(async (service) => {
+          const wait = () =>
+            services.waitReady({ name: service, check: plan[service].check, pidFile: pidFileOf(paths, service), logFile: logFileOf(paths, service), timeoutMs });
           try {
-            await services.waitReady({
-              name: service, check: plan[service].check, pidFile: pidFileOf(paths, service), logFile: logFileOf(paths, service), timeoutMs,
-            });
+            await wait();
           } catch (err) {
-            // A damaged class-data archive must not keep a service from starting next time.
-            fs.rmSync(services.cdsArchive(paths, service), { force: true });
-            throw err;
+            // A damaged class-data archive (e.g. truncated by a full disk) makes the JVM crash at once: drop it and
+            // try once more without it.
+            const archive = services.cdsArchive(paths, service);
+            if (!fs.existsSync(archive) || !/exited during startup/.test(err.message)) throw err;
+            log(`${service}: exited during startup; retrying without its class-data archive`);
+            fs.rmSync(archive, { force: true });
+            launch[service]();
+            await wait();
           }
           timings[service] = Date.now() - launched;
           log(`${service}: ready after ${seconds(timings[service])}`);
