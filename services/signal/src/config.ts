@@ -17,7 +17,7 @@ const schema = z.object({
   SIGNAL_KNOWN_SYMBOLS: list({ optional: true }),
   SIGNAL_SOURCE_CACHE_TTL_MS: int({ min: 0, max: 600_000, default: 2_000 }),
   SIGNAL_OUTBOX_BATCH_SIZE: int({ min: 1, max: 10_000, default: 500 }),
-  SIGNAL_OUTBOX_POLL_INTERVAL_MS: int({ min: 10, max: 60_000, default: 500 }),
+  SIGNAL_OUTBOX_POLL_INTERVAL_MS: int({ min: 10, max: 60_000, default: 100 }),
   SIGNAL_OUTBOX_RETRY_DELAY_MS: int({ min: 10, max: 60_000, default: 200 }),
   SIGNAL_ADMIN_TOKEN: secret({ minLength: 24, optional: true }),
   SIGNAL_RUN_MIGRATIONS: bool({ default: true }),

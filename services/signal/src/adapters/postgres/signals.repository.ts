@@ -156,26 +156,22 @@ export interface PendingEvent {
   readonly payload: unknown;
 }
 
-/**
- * Locks the oldest unpublished outbox rows for this transaction. The caller holds the relay's advisory lock, so one
- * relay at a time publishes and the outbox order (hence each source's order) is kept.
- */
-export async function lockPendingEvents(trx: Transaction<SignalDb>, limit: number): Promise<PendingEvent[]> {
-  const rows = await trx
+/** The oldest unpublished outbox rows, in publication order. Only the leading relay (see below) reads them. */
+export async function selectPendingEvents(db: Db, limit: number): Promise<PendingEvent[]> {
+  const rows = await db
     .selectFrom('outbox')
     .select(['outbox_id', 'event_id', 'topic', 'message_key', 'signal_id', 'payload'])
     .where('published_at', 'is', null)
     .orderBy('outbox_id')
     .limit(limit)
-    .forUpdate()
     .execute();
   return rows.map((r) => ({ outboxId: r.outbox_id, eventId: r.event_id, topic: r.topic, key: r.message_key, signalId: r.signal_id, payload: r.payload }));
 }
 
 /** Marks events as published, and their signals, after the broker acknowledged them (one statement). */
-export async function markPublished(trx: Transaction<SignalDb>, events: readonly PendingEvent[], publishedAtIso: string): Promise<void> {
+export async function markPublished(db: Db, events: readonly PendingEvent[], publishedAtIso: string): Promise<void> {
   if (events.length === 0) return;
-  await trx.executeQuery(
+  await db.executeQuery(
     CompiledQuery.raw(
       `with marked as (
          update signal.outbox set published_at = $2::timestamptz where outbox_id = any($1::bigint[]) returning signal_id
@@ -197,8 +193,17 @@ export async function recordPublishFailure(db: Db, outboxIds: readonly string[],
     .execute();
 }
 
-/** Takes the relay's transaction-scoped advisory lock; false when another relay holds it. */
-export async function tryRelayLock(trx: Transaction<SignalDb>): Promise<boolean> {
-  const r = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtext('signal.outbox.relay')) as locked`.execute(trx);
+const RELAY_LOCK = sql`hashtext('signal.outbox.relay')`;
+
+/**
+ * Makes this session the outbox relay leader if no other session is (session-level advisory lock: held until released
+ * or until the session ends, e.g. when its process dies). Call once per session: the lock is re-entrant.
+ */
+export async function tryRelayLeadership(db: Db): Promise<boolean> {
+  const r = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${RELAY_LOCK}) as locked`.execute(db);
   return r.rows[0]?.locked === true;
+}
+
+export async function releaseRelayLeadership(db: Db): Promise<void> {
+  await sql`select pg_advisory_unlock(${RELAY_LOCK})`.execute(db);
 }

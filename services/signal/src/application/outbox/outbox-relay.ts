@@ -1,12 +1,17 @@
 import { nowMicros } from '@tradebridge/contracts';
 import type { MessagingLogger } from '@tradebridge/messaging';
 import type { Kysely } from 'kysely';
-import { lockPendingEvents, markPublished, recordPublishFailure, tryRelayLock, type PendingEvent } from '../../adapters/postgres/signals.repository';
+import {
+  markPublished,
+  recordPublishFailure,
+  releaseRelayLeadership,
+  selectPendingEvents,
+  tryRelayLeadership,
+  type PendingEvent,
+} from '../../adapters/postgres/signals.repository';
 import type { SignalDb } from '../../adapters/postgres/signal.table';
 import { isoFromEpochMicros } from '../../domain';
 import type { OutboxWaker } from '../submit-signal/submit-signal';
-
-const BUSY_RETRY_MS = 20;
 
 /** Where the relay publishes: the idempotent EventProducer of @tradebridge/messaging fits. Resolves on broker ack. */
 export interface EventPublisher {
@@ -17,9 +22,12 @@ export interface OutboxRelayOptions {
   readonly db: Kysely<SignalDb>;
   readonly publisher: EventPublisher;
   readonly logger: MessagingLogger;
-  /** Most events published per transaction. */
+  /** Most events published per batch. */
   readonly batchSize: number;
-  /** How often the relay looks for rows when nobody woke it (other replicas' rows, missed wake-ups). */
+  /**
+   * How often the leading relay looks for rows nobody woke it for (other replicas' rows, missed wake-ups), and how
+   * often a standby relay tries to become the leader.
+   */
   readonly pollIntervalMs: number;
   /** First delay after a failed publication; doubles up to 30 s. */
   readonly retryDelayMs: number;
@@ -28,23 +36,24 @@ export interface OutboxRelayOptions {
 }
 
 /**
- * Publishes outbox rows to Kafka and marks them published only after the broker acknowledged them, in the transaction
- * that locked them. A crash before the ack leaves the rows unpublished and they are published on restart; a crash
- * after the ack but before the commit publishes them again, with the same event id (derived from the signal id), so
- * consumers deduplicate by event_id. Nothing is lost, and the only possible duplicates carry identical ids.
+ * Publishes outbox rows to Kafka and marks them published only after the broker acknowledged them. A crash before the
+ * ack leaves the rows unpublished and they are published on restart; a crash after the ack but before the mark
+ * publishes them again with the same event id (derived from the signal id), so consumers deduplicate by event_id.
+ * Nothing is lost, and the only possible duplicates carry identical ids.
  *
- * One relay at a time publishes (transaction-scoped advisory lock), so the outbox order, hence each source's order,
- * is the order on the topic. Submitters wake it right after their commit; polling catches everything else.
+ * One relay at a time publishes: the leader holds a session-level advisory lock on a connection of its own for as
+ * long as it runs (a crashed leader's session ends and frees it for a standby). A single publisher keeps the outbox
+ * order, hence each source's order, on the topic; and a batch costs two database round trips (read, mark) besides
+ * the broker's acknowledgement. Submitters wake their local relay right after their commit; polling catches the rest.
  */
 export class OutboxRelay implements OutboxWaker {
   private stopped = true;
   private woken = false;
   private wakeWaiter: (() => void) | null = null;
+  private sleepIsWakeable = false;
   private loop: Promise<void> | null = null;
   private consecutiveFailures = 0;
-  private sleepIsWakeable = false;
-  /** The last attempt found another relay (another replica) publishing. */
-  private lockBusy = false;
+  private leading = false;
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
@@ -54,7 +63,7 @@ export class OutboxRelay implements OutboxWaker {
     this.loop = this.run();
   }
 
-  /** Stops after the batch in flight (if any) is published and marked. */
+  /** Stops after the batch in flight (if any) is published and marked, and gives up the leadership. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wakeWaiter?.();
@@ -66,68 +75,84 @@ export class OutboxRelay implements OutboxWaker {
     return !this.stopped;
   }
 
+  /** Whether this relay is the one publishing (the others stand by). */
+  get isLeader(): boolean {
+    return this.leading;
+  }
+
   wake(): void {
     this.woken = true;
     if (this.sleepIsWakeable) this.wakeWaiter?.();
   }
 
-  /** Publishes one batch; returns how many events it published. */
-  async relayOnce(): Promise<number> {
-    const { db, publisher, batchSize } = this.options;
-    this.lockBusy = false;
-    let acked: PendingEvent[] = [];
-    let failed: PendingEvent[] = [];
-    let firstError: unknown = null;
-    let ackedAtUs = 0;
-    try {
-      await db.transaction().execute(async (trx) => {
-        if (!(await tryRelayLock(trx))) {
-          this.lockBusy = true;
-          return;
-        }
-        const locked = await lockPendingEvents(trx, batchSize);
-        if (locked.length === 0) return;
-        const results = await Promise.allSettled(locked.map((e) => publisher.publish(e.topic, e.key, e.payload as object, { 'event-id': e.eventId })));
-        ackedAtUs = nowMicros();
-        acked = locked.filter((_, i) => results[i]?.status === 'fulfilled');
-        failed = locked.filter((_, i) => results[i]?.status === 'rejected');
-        firstError = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason ?? null;
-        // Only what the broker acknowledged is marked; the rest stays pending and is retried.
-        await markPublished(trx, acked, isoFromEpochMicros(ackedAtUs));
-      });
-    } catch (error) {
-      // The marks were not committed: everything locked is retried (what was acked comes again, same event id).
-      await recordPublishFailure(db, [...acked, ...failed].map((e) => e.outboxId), errorText(error)).catch(() => undefined);
-      throw error;
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.options.db.connection().execute((connection) => this.lead(connection));
+      } catch (error) {
+        // The dedicated connection failed (database restart, network): take a new one after a pause.
+        this.leading = false;
+        this.options.logger.error({ error: errorText(error) }, 'outbox relay lost its database connection; reconnecting');
+        await this.sleep(this.backoffMs(), false);
+      }
     }
+  }
+
+  private async lead(connection: Kysely<SignalDb>): Promise<void> {
+    const { batchSize, pollIntervalMs, logger } = this.options;
+    try {
+      while (!this.stopped) {
+        this.woken = false;
+        if (!this.leading) {
+          this.leading = await tryRelayLeadership(connection);
+          if (!this.leading) {
+            await this.sleep(pollIntervalMs, false);
+            continue;
+          }
+          logger.info({}, 'outbox relay is now the leader');
+        }
+        let published: number;
+        try {
+          published = await this.publishBatch(connection);
+          this.consecutiveFailures = 0;
+        } catch (error) {
+          const delay = this.backoffMs();
+          logger.error({ error: errorText(error), failures: this.consecutiveFailures, retryInMs: delay }, 'outbox relay failed to publish; will retry');
+          await this.sleep(delay, false);
+          continue;
+        }
+        if (published >= batchSize || this.woken) continue;
+        await this.sleep(pollIntervalMs, true);
+      }
+    } finally {
+      if (this.leading) await releaseRelayLeadership(connection).catch(() => undefined);
+      this.leading = false;
+    }
+  }
+
+  /** Publishes the oldest pending events; returns how many the broker acknowledged. */
+  private async publishBatch(connection: Kysely<SignalDb>): Promise<number> {
+    const { publisher, batchSize } = this.options;
+    const pending = await selectPendingEvents(connection, batchSize);
+    if (pending.length === 0) return 0;
+    const results = await Promise.allSettled(pending.map((e) => publisher.publish(e.topic, e.key, e.payload as object, { 'event-id': e.eventId })));
+    const ackedAtUs = nowMicros();
+    const acked = pending.filter((_, i) => results[i]?.status === 'fulfilled');
+    const failed = pending.filter((_, i) => results[i]?.status === 'rejected');
+    // Only what the broker acknowledged is marked; the rest stays pending and is retried.
+    await markPublished(connection, acked, isoFromEpochMicros(ackedAtUs));
     if (acked.length > 0) this.options.onPublished?.(acked, ackedAtUs);
     if (failed.length > 0) {
-      await recordPublishFailure(db, failed.map((e) => e.outboxId), errorText(firstError)).catch(() => undefined);
+      const firstError = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
+      await recordPublishFailure(connection, failed.map((e) => e.outboxId), errorText(firstError)).catch(() => undefined);
+      this.consecutiveFailures += 1;
       throw firstError instanceof Error ? firstError : new Error(errorText(firstError));
     }
     return acked.length;
   }
 
-  private async run(): Promise<void> {
-    const { batchSize, pollIntervalMs, retryDelayMs, logger } = this.options;
-    while (!this.stopped) {
-      this.woken = false;
-      let published: number;
-      try {
-        published = await this.relayOnce();
-        this.consecutiveFailures = 0;
-      } catch (error) {
-        this.consecutiveFailures += 1;
-        const delay = Math.min(30_000, retryDelayMs * 2 ** Math.min(10, this.consecutiveFailures - 1));
-        logger.error({ error: (error as Error)?.message, failures: this.consecutiveFailures, retryInMs: delay }, 'outbox relay failed; will retry');
-        await this.sleep(delay, false);
-        continue;
-      }
-      if (published >= batchSize || this.woken) continue;
-      // While another replica's relay holds the lock, rows this replica just committed wait for it: look again soon
-      // rather than a full poll interval later, because the other relay was not woken for them.
-      await this.sleep(this.lockBusy ? Math.min(pollIntervalMs, BUSY_RETRY_MS) : pollIntervalMs, true);
-    }
+  private backoffMs(): number {
+    return Math.min(30_000, this.options.retryDelayMs * 2 ** Math.min(10, Math.max(0, this.consecutiveFailures - 1)));
   }
 
   private sleep(ms: number, wakeable: boolean): Promise<void> {
