@@ -47,11 +47,11 @@ async function committedReach(admin: Admin, groupId: string, target: Offsets): P
 }
 
 /**
- * Drops the audit store and replays it from Kafka: checks the service's consumer group is stopped, notes the end
- * offsets of every audit topic, drops the audit schema (the analytics views go with it and come back with the
- * migrations), migrates, replays every topic with a fresh consumer group from the earliest offsets until the noted
- * ends are committed, then moves the service's group to where the replay stopped, so the service resumes without a
- * gap and without a duplicate.
+ * Drops the audit store and replays it from Kafka: checks the service's consumer group has no member (the service is
+ * stopped), notes the end offsets of every audit topic, drops the audit schema (the analytics views go with it and
+ * come back with the migrations), migrates, deletes the service's consumer group and replays every topic with it,
+ * fresh, from the earliest offsets until the noted ends are committed. The service then resumes exactly where the
+ * replay stopped: no gap, no duplicate.
  */
 export async function rebuildAuditStore(options: {
   config: AuditConfig;
@@ -81,7 +81,12 @@ export async function rebuildAuditStore(options: {
     await sql`drop schema if exists audit cascade`.execute(db);
     await options.migrate();
 
-    const replayGroup = `${config.consumerGroup}-rebuild-${Date.now().toString(36)}`;
+    // A fresh group: the service's own, deleted, so the replay starts at the earliest offsets and the service resumes
+    // exactly where the replay stopped (admin.setOffsets would need a group join per topic).
+    const replayGroup = config.consumerGroup;
+    await admin.deleteGroups([replayGroup]).catch((error: { groups?: Array<{ errorCode?: number; error?: { type?: string } }> }) => {
+      if (!error.groups?.every((g) => g.error?.type === 'GROUP_ID_NOT_FOUND' || g.errorCode === 69)) throw error;
+    });
     const writer = new BatchWriter((records) => appendRecords(db, records), config.batchMaxRows);
     consumer = new AuditConsumer({
       kafka,
@@ -100,13 +105,6 @@ export async function rebuildAuditStore(options: {
     }
     await consumer.stop();
     consumer = null;
-
-    const replayed = await admin.fetchOffsets({ groupId: replayGroup, topics });
-    for (const t of replayed) {
-      const partitions = t.partitions.filter((p) => p.offset !== '-1').map((p) => ({ partition: p.partition, offset: p.offset }));
-      if (partitions.length > 0) await admin.setOffsets({ groupId: config.consumerGroup, topic: t.topic, partitions });
-    }
-    await admin.deleteGroups([replayGroup]).catch(() => undefined);
     const rowsAfter = await countEvents(db);
     return { rowsBefore, rowsAfter, messagesAtStart: messages, replayGroup, ms: Date.now() - started };
   } finally {
