@@ -217,12 +217,12 @@ export async function loadRates(db: Db): Promise<Record<string, number>> {
 // ---- decisions ------------------------------------------------------------------------------------------------
 
 /**
- * Inserts decisions; a decision whose intent id exists already is skipped. Returns the intent ids actually inserted.
+ * Inserts decisions; a decision whose intent id exists already is skipped. Returns the rows actually inserted.
  * The rows travel as one JSON parameter expanded by jsonb_to_recordset: a thousand rows with their JSON columns
  * as one statement with one parameter, instead of twenty thousand bound parameters.
  */
-export async function insertDecisions(db: Db, rows: readonly NewDecisionRow[]): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
+export async function insertDecisions(db: Db, rows: readonly NewDecisionRow[]): Promise<DecisionRow[]> {
+  if (rows.length === 0) return [];
   const json = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : (v ?? null));
   const payload = rows.map((r) => ({
     ...r,
@@ -234,7 +234,7 @@ export async function insertDecisions(db: Db, rows: readonly NewDecisionRow[]): 
     signal_accepted_at: r.signal_accepted_at instanceof Date ? r.signal_accepted_at.toISOString() : r.signal_accepted_at,
     decided_at: r.decided_at instanceof Date ? r.decided_at.toISOString() : r.decided_at,
   }));
-  const result = await sql<{ intent_id: string }>`
+  const result = await sql<DecisionRow>`
     insert into decisions (intent_id, signal_id, account_id, subscription_id, source_id, tenant_id, action, outcome, reason, detail,
                            failures, signal_symbol, broker_symbol, volume, sizing, margin, account_view, intent, signal_accepted_at, decided_at)
     select x.intent_id, x.signal_id, x.account_id, x.subscription_id, x.source_id, x.tenant_id, x.action, x.outcome, x.reason, x.detail,
@@ -245,8 +245,8 @@ export async function insertDecisions(db: Db, rows: readonly NewDecisionRow[]): 
              reason text, detail text, failures jsonb, signal_symbol text, broker_symbol text, volume numeric, sizing jsonb, margin jsonb,
              account_view jsonb, intent jsonb, signal_accepted_at timestamptz, decided_at timestamptz)
     on conflict (intent_id) do nothing
-    returning intent_id`.execute(db);
-  return new Set(result.rows.map((r) => r.intent_id));
+    returning *`.execute(db);
+  return result.rows;
 }
 
 export async function markDecisionsPublished(db: Db, intentIds: readonly string[], at: Date): Promise<void> {

@@ -55,7 +55,7 @@ export interface DecideSignalResult {
 
 export async function decideSignal(deps: DecideSignalDeps, signal: Signal): Promise<DecideSignalResult> {
   const now = deps.clock.now();
-  const { batch, recorded } = await withTransaction(deps.db, async (trx) => {
+  const { batch, recorded, leftovers } = await withTransaction(deps.db, async (trx) => {
     await sql`select pg_advisory_xact_lock(${DECIDE_LOCK_KEY})`.execute(trx);
     const ctx = await loadDecisionContext(trx, signal, deps.settings, now);
     const batch = decide(signal, ctx.views, ctx.state, now, {
@@ -63,8 +63,10 @@ export async function decideSignal(deps: DecideSignalDeps, signal: Signal): Prom
       defaultTtlMs: deps.settings.defaultSignalTtlMs,
       defaultMaxSyncAgeMs: deps.settings.defaultMaxSyncAgeMs,
     });
-    const rows = ledgerRows(signal, batch, ctx.views, ctx.state, ctx.tenantOf, now);
-    const inserted = await insertDecisions(trx, rows);
+    // Decisions an earlier delivery stored but could not publish (a crash or broker failure after the commit).
+    const leftovers = await loadUnpublishedDecisions(trx, 100_000, signal.signalId);
+    const recorded = await insertDecisions(trx, ledgerRows(signal, batch, ctx.views, ctx.state, ctx.tenantOf, now));
+    const inserted = new Set(recorded.map((r) => r.intent_id));
     const approvedNow = batch.decisions.filter(
       (d): d is Extract<AccountDecision, { outcome: 'APPROVED' }> => d.outcome === 'APPROVED' && inserted.has(d.intentId),
     );
@@ -74,10 +76,10 @@ export async function decideSignal(deps: DecideSignalDeps, signal: Signal): Prom
       batch.reservations.filter((r) => inserted.has(r.intentId)),
     );
     for (const change of batch.stateChanges) await saveTradingStateChange(trx, change);
-    return { batch, recorded: rows.filter((r) => inserted.has(r.intent_id)) as unknown as DecisionRow[] };
+    return { batch, recorded, leftovers };
   });
 
-  const pending = await loadUnpublishedDecisions(deps.db, 100_000, signal.signalId);
+  const pending = [...leftovers, ...recorded];
   if (pending.length > 0) {
     await deps.publisher.publishDecisions(pending);
     await markDecisionsPublished(
