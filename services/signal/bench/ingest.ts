@@ -7,6 +7,8 @@ import { runIngestBench } from '../src/integration/ingest-bench';
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 runIngestBench({
+  lightRatePerSecond: env('BENCH_LIGHT_RATE', 10),
+  lightSeconds: env('BENCH_LIGHT_SECONDS', 10),
   openLoopRatePerSecond: env('BENCH_RATE', 50),
   openLoopSeconds: env('BENCH_OPEN_SECONDS', 15),
   closedLoopConcurrency: env('BENCH_CONCURRENCY', 32),

@@ -12,6 +12,9 @@ import { ChildService, freePort } from './child-service';
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 
 export interface BenchSettings {
+  /** A light rate first: the pipeline's own latency, without queueing. */
+  readonly lightRatePerSecond: number;
+  readonly lightSeconds: number;
   readonly openLoopRatePerSecond: number;
   readonly openLoopSeconds: number;
   readonly closedLoopConcurrency: number;
@@ -103,14 +106,18 @@ export async function runIngestBench(settings: BenchSettings): Promise<object> {
     for (let i = 0; i < settings.warmupRequests; i += 8) await Promise.all(Array.from({ length: 8 }, () => post('warmup')));
 
     const phases: PhaseResult[] = [];
-    // Open loop: a steady arrival rate, as real sources send, well below saturation.
-    {
+    // Open loop: steady arrival rates, as real sources send: a light one (the pipeline's own latency), then a busier one.
+    const openLoops: Array<[string, number, number]> = [
+      ['light', settings.lightRatePerSecond, settings.lightSeconds],
+      ['open', settings.openLoopRatePerSecond, settings.openLoopSeconds],
+    ];
+    for (const [prefix, rate, durationSeconds] of openLoops) {
       const rtts: number[] = [];
       let accepted = 0;
       let errors = 0;
       const inFlight: Promise<void>[] = [];
-      const intervalMs = 1000 / settings.openLoopRatePerSecond;
-      const total = Math.round(settings.openLoopRatePerSecond * settings.openLoopSeconds);
+      const intervalMs = 1000 / rate;
+      const total = Math.round(rate * durationSeconds);
       let outstanding = 0;
       const cpuBefore = child.cpuTimeMs();
       const started = performance.now();
@@ -121,7 +128,7 @@ export async function runIngestBench(settings: BenchSettings): Promise<object> {
         while (outstanding >= settings.maxInFlight) await new Promise((r) => setTimeout(r, 1));
         outstanding += 1;
         inFlight.push(
-          post('open').then((r) => {
+          post(prefix).then((r) => {
             outstanding -= 1;
             rtts.push(r.rttMs);
             if (r.ok) accepted += 1;
@@ -131,7 +138,7 @@ export async function runIngestBench(settings: BenchSettings): Promise<object> {
       }
       await Promise.all(inFlight);
       const seconds = (performance.now() - started) / 1000;
-      phases.push(await phaseResult(db, `open-loop ${settings.openLoopRatePerSecond}/s`, 'open', total, accepted, errors, seconds, rtts, child, cpuBefore));
+      phases.push(await phaseResult(db, `open-loop ${rate}/s`, prefix, total, accepted, errors, seconds, rtts, child, cpuBefore));
     }
     // Closed loop: as many signals as the service takes with N concurrent senders (saturation throughput).
     {
