@@ -86,9 +86,12 @@ async function startSimProcess(accounts: number): Promise<{ child: ChildProcess;
   return { child, url };
 }
 
+let simChild: ChildProcess | undefined;
+
 async function main(): Promise<void> {
   const infra = testInfra();
   const sim = await startSimProcess(MAX_ACCOUNTS);
+  simChild = sim.child;
   const admin = new SimAdminClient(sim.url);
   const simAccounts = (await admin.listAccounts()).slice(0, MAX_ACCOUNTS);
   const database = await createFreshDatabase('execution_bench');
@@ -97,7 +100,16 @@ async function main(): Promise<void> {
   const codec = createEventCodec({ registryUrl: infra.schemaRegistryUrl, topicPrefix });
   const kadmin = kafka.admin();
   await kadmin.connect();
-  await ensureTopics(kadmin, ['risk.approved', 'account.config', 'execution.order.placed', 'execution.order.rejected', 'execution.position.changed', 'execution.attempt.recorded'], { prefix: topicPrefix });
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await ensureTopics(kadmin, ['risk.approved', 'account.config', 'execution.order.placed', 'execution.order.rejected', 'execution.position.changed', 'execution.attempt.recorded'], { prefix: topicPrefix });
+      break;
+    } catch (error) {
+      // A busy broker may answer topic creation with a transient metadata error; ensureTopics is idempotent.
+      if (attempt >= 5) throw error;
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+  }
   await kadmin.disconnect();
   const producer = new EventProducer({ kafka, codec: codec as EventCodec, logger: silentLogger });
   await producer.connect();
@@ -270,5 +282,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  simChild?.kill('SIGKILL');
   process.exit(1);
 });

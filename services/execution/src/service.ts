@@ -179,9 +179,10 @@ export async function startExecutionService(options: ExecutionServiceOptions): P
     const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...config.retry };
     const noReduction = new Set(config.noVolumeReductionAccounts);
     const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-    let executor: IntentExecutor | undefined;
-    const manage = createManageHandler({ db, market, policy, nowUs: nowMicros, sleep, serverSideTrailing: config.trailing.serverSide }, () => executor!);
-    executor = new IntentExecutor(
+    // Management runs inside the executor and calls back into it (attempts, transitions).
+    const ref: { executor?: IntentExecutor } = {};
+    const manage = createManageHandler({ db, market, policy, nowUs: nowMicros, sleep, serverSideTrailing: config.trailing.serverSide }, () => ref.executor!);
+    const executor = new IntentExecutor(
       {
         db,
         hotDb,
@@ -206,6 +207,7 @@ export async function startExecutionService(options: ExecutionServiceOptions): P
       },
       flags,
     );
+    ref.executor = executor;
     const exec = executor;
     const scheduler = new RetryScheduler({ db, executor: exec, logger, pollIntervalMs: config.schedulerIntervalMs, leaseMs: config.leaseMs, concurrency: 32 });
     const trailing = new TrailingStopKeeper({ db, accounts, terminals, market, logger, intervalMs: config.trailing.intervalMs });
