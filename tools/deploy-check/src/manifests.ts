@@ -59,7 +59,8 @@ export async function builtInModels(): Promise<Map<string, Validating>> {
     import('kubernetes-models/policy/v1'),
     import('kubernetes-models/networking.k8s.io/v1'),
   ]);
-  return new Map<string, Validating>([
+  // Cast: under the workspace's node10 module resolution TypeScript does not see the models' base class (validate()).
+  const entries = [
     ['v1/ConfigMap', core.ConfigMap],
     ['v1/Secret', core.Secret],
     ['v1/Service', core.Service],
@@ -70,7 +71,8 @@ export async function builtInModels(): Promise<Map<string, Validating>> {
     ['autoscaling/v2/HorizontalPodAutoscaler', autoscaling.HorizontalPodAutoscaler],
     ['policy/v1/PodDisruptionBudget', policy.PodDisruptionBudget],
     ['networking.k8s.io/v1/NetworkPolicy', networking.NetworkPolicy],
-  ]);
+  ] as unknown as [string, Validating][];
+  return new Map(entries);
 }
 
 /**
