@@ -23,7 +23,7 @@ const schema = z
     SYNC_SUSPECT_CYCLES: int({ min: 0, max: 100, default: 3 }),
     SYNC_STATE_PERSIST_INTERVAL: duration({ min: '100ms', max: '10m', default: 2_000 }),
     SYNC_READ_TIMEOUT: duration({ min: '50ms', max: '60s', default: 2_000 }),
-    SYNC_BRIDGE_HEARTBEAT_INTERVAL: duration({ max: '10m', default: 5_000 }),
+    SYNC_BRIDGE_HEARTBEAT_INTERVAL: duration({ max: '10m', default: 15_000 }),
     SYNC_RECONNECT_MIN: duration({ min: '10ms', max: '60s', default: 250 }),
     SYNC_RECONNECT_MAX: duration({ min: '10ms', max: '10m', default: 30_000 }),
     SYNC_RECONCILE_INTERVAL: duration({ min: '100ms', max: '10m', default: 2_000 }),

@@ -11,7 +11,7 @@ import {
   type PositionChanged,
   type TopicName,
 } from '@tradebridge/contracts';
-import { ConsumerRunner, EventProducer, createKafkaClient, jsonLogger, type MessagingLogger } from '@tradebridge/messaging';
+import { ConsumerRunner, EventProducer, createKafkaClient, jsonLogger, silentLogger, type MessagingLogger } from '@tradebridge/messaging';
 import { ReadinessChecks, createHttpApp, createLogger, type Telemetry } from '@tradebridge/observability';
 import { checkDatabase, createDb, migrateService, serviceMigrationsDir } from '@tradebridge/persistence';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -75,7 +75,8 @@ export interface RunningSyncService {
 export async function startSyncService(options: SyncServiceOptions): Promise<RunningSyncService> {
   const { config } = options;
   const instanceId = options.instanceId ?? randomUUID();
-  const logger = options.logger ?? jsonLogger(config.logLevel === 'debug' || config.logLevel === 'trace' ? 'debug' : 'info', 'sync-service');
+  const level = config.logLevel === 'trace' ? 'debug' : config.logLevel === 'fatal' || config.logLevel === 'silent' ? 'error' : config.logLevel;
+  const logger = options.logger ?? (config.logLevel === 'silent' ? silentLogger : jsonLogger(level, 'sync-service'));
   const log = (level: 'info' | 'warn' | 'error', fields: Record<string, unknown>, message: string) => logger[level]({ instanceId, ...fields }, message);
   const registry = options.registry ?? new Registry();
   registry.setDefaultLabels({ service: 'sync' });
