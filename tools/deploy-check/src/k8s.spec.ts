@@ -139,6 +139,8 @@ describe.each(Object.entries(OVERLAYS))('overlay %s', (overlay, namespace) => {
       const hpa = named('HorizontalPodAutoscaler', service);
       expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: service });
       expect(hpa.spec.minReplicas).toBeLessThanOrEqual(hpa.spec.maxReplicas);
+      // The HPA owns the replica count: a Deployment that set one would be scaled back on every apply.
+      expect(d.spec.replicas).toBeUndefined();
       const input = INPUT_TOPIC[service];
       if (input) expect(hpa.spec.maxReplicas).toBeLessThanOrEqual(TOPICS[input].partitions);
     });
