@@ -71,6 +71,15 @@ describe.each(images)('$path', ({ name, path, health, port }) => {
     it('installs only the production dependencies of this service, and builds it with tsc -b in a build stage', () => {
       const runs = file.stages.flat().filter((i) => i.op === 'RUN').map((i) => i.args);
       expect(runs.some((r) => r.includes('npm ci --omit=dev') && r.includes(`-w services/${name}`))).toBe(true);
+      // The stage whose node_modules the runtime copies: every install in it is production-only and for this service.
+      const prodDeps = file.stages.find((st) => /\bAS prod-deps$/i.test(st[0]!.args))!;
+      const installs = prodDeps.filter((i) => i.op === 'RUN').flatMap((i) => i.args.split(/\|\||&&/)).filter((c) => /npm (ci|install)\b/.test(c));
+      expect(installs.length).toBeGreaterThan(0);
+      for (const c of installs) {
+        expect(c).toContain('--omit=dev');
+        expect(c).toContain(`-w services/${name}`);
+      }
+      expect(runtime.filter((i) => i.op === 'COPY' && i.args.includes('--from=prod-deps'))).toHaveLength(1);
       expect(runs.some((r) => r.includes(`tsc -b services/${name}/tsconfig.json`))).toBe(true);
       expect(find('RUN')).toHaveLength(0);
       expect(find('CMD')[0]!.args).toBe(`["node", "services/${name}/dist/src/main.js"]`);
