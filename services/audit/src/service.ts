@@ -54,7 +54,17 @@ export async function ensureAuditTopics(config: AuditConfig): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await ensureTopics(admin, [...TOPIC_NAMES], { prefix: config.topicPrefix });
+    // Creating ~200 partitions at once can outlast the broker's metadata propagation on a loaded machine; the call is
+    // idempotent, so ask again a few times before giving up.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await ensureTopics(admin, [...TOPIC_NAMES], { prefix: config.topicPrefix });
+        break;
+      } catch (error) {
+        if (attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 2_000 * attempt));
+      }
+    }
   } finally {
     await admin.disconnect();
   }
