@@ -1,0 +1,207 @@
+/**
+ * Fault injection on the whole platform (`npm run test:faults`; not part of `npm test`): a fan-out of one signal to
+ * FAULT_ACCOUNTS (500) accounts while a fault strikes. Every case ends with its result printed: trades per intent in
+ * the simulator's ledger (duplicates, losses) and the events of the signal stored by audit.
+ *
+ * - PostgreSQL cannot be restarted here (the server is shared and not ours to control): instead every connection of
+ *   the services is terminated with pg_terminate_backend in the middle of the fan-out.
+ * - The "terminal down for a minute" case is shortened to FAULT_TERMINAL_DOWN_MS (20 s).
+ * - The Kafka broker restart stops and restarts the test profile's broker, which other suites may share; it runs
+ *   unless FAULTS_RESTART_KAFKA=0.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { up } from '@tradebridge/devstack';
+import { marketOpen, postSignal, until } from './fleet';
+import { startE2E, type E2E } from './harness';
+import { REPO_ROOT, SERVICES, type ServiceName } from './platform';
+import { executedByClientId } from './terminal';
+
+jest.setTimeout(1_800_000);
+
+const ACCOUNTS = Number(process.env.FAULT_ACCOUNTS ?? 500);
+const TERMINAL_DOWN_MS = Number(process.env.FAULT_TERMINAL_DOWN_MS ?? 20_000);
+
+let e2e: E2E;
+const results: Array<Record<string, unknown>> = [];
+
+beforeAll(async () => {
+  e2e = await startE2E({
+    name: 'faults',
+    accounts: ACCOUNTS,
+    fleet: { lots: 0.01 },
+    platform: {
+      serviceEnv: {
+        execution: { EXECUTION_LEASE: '5s', EXECUTION_RECONCILE_RETRY: '1s', EXECUTION_TRADE_TIMEOUT: '5s', EXECUTION_KAFKA_SESSION_TIMEOUT: '10s' },
+        sync: { SYNC_ALERT_DISCONNECTED_AFTER: '10s' },
+      },
+    },
+  });
+});
+
+afterAll(async () => {
+  console.log(`fault results:\n${results.map((r) => JSON.stringify(r)).join('\n')}`);
+  fs.mkdirSync(path.join(REPO_ROOT, 'bench/results'), { recursive: true });
+  fs.writeFileSync(path.join(REPO_ROOT, 'bench/results/e2e-faults.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), accounts: ACCOUNTS, results }, null, 2)}\n`);
+  await e2e?.close();
+});
+
+const allIds = () => e2e.fleet.accounts.map((a) => a.accountId);
+
+async function send(tag: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const res = await postSignal(e2e.platform, e2e.fleet.source, await marketOpen(e2e.fleet.sim, `${tag}-${Date.now()}`, { ttlSeconds: 300, ...extra }));
+  if (res.status !== 201) throw new Error(`signal refused: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.signalId as string;
+}
+
+function outcomeCount(signalId: string): number {
+  const o = e2e.observer;
+  const done = new Set<string>();
+  for (const e of o.placed(signalId)) done.add(e.accountId);
+  for (const e of o.execRejected(signalId)) done.add(e.accountId);
+  for (const e of o.riskRejected(signalId)) done.add(e.accountId);
+  return done.size;
+}
+
+/**
+ * The verdict of one case: every account has an outcome; the ledger holds exactly one executed trade per placed
+ * intent (duplicates = extra executions; losses = placed intents without a trade, or accounts without any outcome);
+ * audit stored each outcome event of the signal exactly once.
+ */
+async function verdict(name: string, signalId: string): Promise<Record<string, unknown>> {
+  await until(() => outcomeCount(signalId) >= ACCOUNTS, `an outcome on each of the ${ACCOUNTS} accounts`, 600_000, 1_000).catch(() => undefined);
+  const placed = e2e.observer.placed(signalId);
+  const placedIntents = new Map(placed.map((p) => [`${e2e.fleet.accounts.find((a) => a.accountId === p.accountId)!.simId}/${p.clientId}`, p]));
+  const executed = await executedByClientId(e2e.fleet.sim);
+  let duplicates = 0;
+  let lost = 0;
+  for (const key of placedIntents.keys()) {
+    const c = executed.get(key) ?? 0;
+    if (c === 0) lost += 1;
+    if (c > 1) duplicates += c - 1;
+  }
+  const withoutOutcome = ACCOUNTS - outcomeCount(signalId);
+  const db = new Client({ connectionString: e2e.database.url });
+  await db.connect();
+  let audit: Record<string, { rows: number; events: number }> = {};
+  try {
+    await until(async () => {
+      const r = await db.query<{ logical_topic: string; rows: string; events: string }>(
+        `select logical_topic, count(*) as rows, count(distinct event_id) as events from audit.events where correlation_id = $1 group by 1`,
+        [signalId],
+      );
+      audit = Object.fromEntries(r.rows.map((x) => [x.logical_topic, { rows: Number(x.rows), events: Number(x.events) }]));
+      return (audit['execution.order.placed']?.events ?? 0) >= new Set(placed.map((p) => p.intentId)).size;
+    }, 'audit to store the placed events', 300_000, 1_000).catch(() => undefined);
+  } finally {
+    await db.end();
+  }
+  const auditPlaced = audit['execution.order.placed']?.events ?? 0;
+  const result = {
+    case: name,
+    signalId,
+    accounts: ACCOUNTS,
+    placed: new Set(placed.map((p) => p.intentId)).size,
+    execRejected: new Set(e2e.observer.execRejected(signalId).map((e) => e.intentId)).size,
+    riskRejected: e2e.observer.riskRejected(signalId).length,
+    withoutOutcome,
+    duplicates,
+    lost,
+    auditDuplicateRows: Object.values(audit).reduce((s, a) => s + (a.rows - a.events), 0),
+    auditMissingPlaced: new Set(placed.map((p) => p.intentId)).size - auditPlaced,
+  };
+  results.push(result);
+  console.log(`[faults] ${JSON.stringify(result)}`);
+  return result;
+}
+
+function expectClean(r: Record<string, unknown>): void {
+  expect({ duplicates: r.duplicates, lost: r.lost, withoutOutcome: r.withoutOutcome, auditDuplicateRows: r.auditDuplicateRows, auditMissingPlaced: r.auditMissingPlaced }).toEqual({
+    duplicates: 0,
+    lost: 0,
+    withoutOutcome: 0,
+    auditDuplicateRows: 0,
+    auditMissingPlaced: 0,
+  });
+}
+
+/** Waits until the fan-out has visibly started (some events of the signal on the topic that `name` produces). */
+async function midFanOut(name: ServiceName, signalId: string): Promise<void> {
+  const o = e2e.observer;
+  const progress = () => {
+    switch (name) {
+      case 'signal':
+        return true; // killed right after accepting: the outbox must publish after the restart
+      case 'risk':
+        return o.approved(signalId).length >= 1;
+      default:
+        return o.placed(signalId).length >= Math.min(50, ACCOUNTS / 10);
+    }
+  };
+  await until(progress, `the fan-out of ${signalId} under way`, 300_000, 50);
+}
+
+describe(`faults during a ${ACCOUNTS}-account fan-out`, () => {
+  it.each(SERVICES.map((s) => [s]))('SIGKILL of %s in the middle, then a restart: exactly one trade per intent', async (service) => {
+    const id = await send(`kill-${service}`);
+    await midFanOut(service as ServiceName, id);
+    await e2e.platform.kill(service as ServiceName, 'SIGKILL');
+    await e2e.platform.restart(service as ServiceName);
+    expectClean(await verdict(`SIGKILL ${service}`, id));
+  });
+
+  (process.env.FAULTS_RESTART_KAFKA === '0' ? it.skip : it)('the Kafka broker restarted mid-stream', async () => {
+    const id = await send('kafka-restart');
+    await midFanOut('execution', id);
+    const pidFile = path.join(REPO_ROOT, '.devstack/test/run/kafka.pid');
+    const pid = Number(fs.readFileSync(pidFile, 'utf8').trim().split(/\s+/)[0]);
+    process.kill(pid, 'SIGTERM');
+    await until(() => {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    }, 'the broker to stop', 120_000, 500);
+    await up('test');
+    expectClean(await verdict('Kafka broker restart', id));
+  });
+
+  it('PostgreSQL connections of every service terminated mid-stream (pg_terminate_backend; no server restart here)', async () => {
+    const id = await send('pg-terminate');
+    await midFanOut('execution', id);
+    const db = new Client({ connectionString: e2e.database.url });
+    await db.connect();
+    try {
+      const r = await db.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`);
+      console.log(`[faults] terminated ${r.rowCount} connections`);
+    } finally {
+      await db.end();
+    }
+    expectClean(await verdict('PostgreSQL connections terminated', id));
+  });
+
+  it('the simulator drops the responses of executed trades', async () => {
+    await e2e.fleet.sim.injectFaultEverywhere({ kind: 'response-lost', probability: 0.2 });
+    try {
+      const id = await send('response-lost');
+      expectClean(await verdict('responses of executed trades lost (20 %)', id));
+    } finally {
+      await e2e.fleet.sim.clearAllFaults();
+    }
+  });
+
+  it(`an account whose terminal is down for ${TERMINAL_DOWN_MS / 1000} s (instead of a minute)`, async () => {
+    const down = e2e.fleet.accounts[0]!;
+    await e2e.fleet.sim.injectFault(down.simId, { kind: 'disconnect', paths: ['*'] } as never);
+    const id = await send('terminal-down');
+    await until(() => outcomeCount(id) >= ACCOUNTS - 1, 'the other accounts', 600_000, 500);
+    await new Promise((r) => setTimeout(r, TERMINAL_DOWN_MS));
+    await e2e.fleet.sim.clearFaults(down.simId);
+    const r = await verdict(`terminal of one account down ${TERMINAL_DOWN_MS / 1000} s`, id);
+    expectClean(r);
+    expect(allIds()).toContain(down.accountId);
+  });
+});
