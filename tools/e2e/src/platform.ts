@@ -76,7 +76,7 @@ export interface PlatformOptions {
   env?: Record<string, string>;
   serviceEnv?: Partial<Record<ProcessName, Record<string, string>>>;
   sim?: SimOptions;
-  /** Readiness deadline per process; default 180 s (the machine may be busy). */
+  /** Readiness deadline per process; default 600 s (a 2-core machine under load takes minutes to boot five services). */
   readyTimeoutMs?: number;
   /** Progress lines. */
   log?: (line: string) => void;
@@ -290,7 +290,7 @@ export class Platform {
     p.child = child;
     p.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     const readyPath = name === 'sim' ? '/health' : '/readyz';
-    const deadline = Date.now() + (this.options.readyTimeoutMs ?? 180_000);
+    const deadline = Date.now() + (this.options.readyTimeoutMs ?? 600_000);
     const started = Date.now();
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null) {
