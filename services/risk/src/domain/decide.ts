@@ -127,7 +127,9 @@ export function decide(
       fail(RejectionReason.ACCOUNT_DISABLED, !config.enabled ? 'the account is disabled' : `the subscription to ${signal.sourceId} is disabled`);
     }
     if (!config.autoTrading) fail(RejectionReason.AUTO_TRADING_DISABLED, 'auto-trading is switched off for the account');
-    if (config.tenantId !== signal.tenantId) {
+    // A signal without a tenant comes from a source that is not tenant-scoped (the signal service's sources carry no
+    // tenant today: signal.generated tenant_id is empty); the subscription alone decides who follows it.
+    if (signal.tenantId !== '' && config.tenantId !== signal.tenantId) {
       fail(RejectionReason.ACCOUNT_NOT_OWNED, `the account belongs to tenant ${config.tenantId}, the signal to tenant ${signal.tenantId}`);
     } else if (signal.userId !== undefined && config.ownerUserId !== signal.userId) {
       fail(RejectionReason.ACCOUNT_NOT_OWNED, `the account belongs to user ${config.ownerUserId}, the signal to user ${signal.userId}`);
