@@ -3,10 +3,10 @@ import { syncSettingsOf, type SyncAccountSettings } from '../../adapters/metatra
 
 /** What ownership drives: the sync engine (or a stub in tests). */
 export interface OwnedAccountsSink {
+  /** Starts the account, resumes it when paused; the same settings again change nothing, new ones reconnect. */
   add(settings: SyncAccountSettings): void;
   remove(accountId: string): void;
   pauseAll(): void;
-  resume(accountIds: Iterable<string>): void;
 }
 
 /**
@@ -43,9 +43,8 @@ export class AccountOwnership {
     }
     this.assigned = next;
     this.joined = true;
-    const kept: string[] = [];
-    for (const p of next) for (const id of this.configs.get(p)?.keys() ?? []) kept.push(id);
-    this.sink.resume(kept);
+    // Accounts of kept partitions go on at once (including any whose configuration arrived during the rebalance).
+    for (const p of next) for (const settings of this.configs.get(p)?.values() ?? []) this.sink.add(settings);
   }
 
   /** A record of account.config (null value: tombstone) from a partition we were assigned. */
@@ -62,10 +61,9 @@ export class AccountOwnership {
       if (accounts.delete(accountId)) this.sink.remove(accountId);
       return;
     }
-    const before = accounts.get(accountId);
     accounts.set(accountId, settings);
-    if (this.joined && (!before || before.fingerprint !== settings.fingerprint)) this.sink.add(settings);
-    else if (this.joined && before) this.sink.resume([accountId]);
+    // Idempotent: the same configuration again (a replay) changes nothing; a new bridge configuration reconnects.
+    if (this.joined) this.sink.add(settings);
   }
 
   /** Partitions of account.config this replica owns now. */
