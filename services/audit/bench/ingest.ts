@@ -268,41 +268,52 @@ async function main(): Promise<void> {
       return {} as Record<string, any>;
     }
   })();
-  const raw: Array<Record<string, number>> = stages.has('raw') ? await rawInsertPath(infra.databaseUrl, total, [1, 100, 1_000, 2_000]) : (previous['rawInsert'] ?? []);
-  const trace: Record<string, unknown> = stages.has('trace')
-    ? await traceQueries(infra.databaseUrl, env('BENCH_TRACE_ROWS', 1_000_000), env('BENCH_TRACE_SAMPLES', 1_000))
-    : (previous['traceQuery'] ?? {});
-  const kafka: Record<string, number> = stages.has('kafka') ? await throughKafka(env('BENCH_KAFKA_EVENTS', total)) : (previous['throughKafka'] ?? {});
-  const result = {
+  const result: Record<string, any> = {
     benchmark: 'audit',
-    at: new Date().toISOString(),
     commit,
-    stagesRunNow: [...stages],
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memoryGiB: Math.round(os.totalmem() / 2 ** 30), loadAverage1m: os.loadavg()[0] },
-    rawInsert: raw,
-    batchingSpeedup: Math.round(((raw.find((r) => r.batchRows === 1_000)?.eventsPerSecond ?? 0) / (raw.find((r) => r.batchRows === 1)?.eventsPerSecond ?? 1)) * 10) / 10,
-    throughKafka: kafka,
-    traceQuery: trace,
+    rawInsert: previous['rawInsert'] ?? [],
+    throughKafka: previous['throughKafka'] ?? {},
+    traceQuery: previous['traceQuery'] ?? {},
   };
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'audit.json'), `${JSON.stringify(result, null, 2)}\n`);
-  const t = trace as { rowsStored: number; traceMs: Record<string, number>; accountTimelineMs: Record<string, number> };
-  const md = [
-    `# Audit benchmark (${result.at}, commit ${commit}, ${result.machine.cpus} CPUs)`,
-    '',
-    '| measure | value |',
-    '| --- | --- |',
-    ...raw.map((r) => `| raw insert, ${r.batchRows} rows per transaction | ${r.eventsPerSecond} events/s |`),
-    `| batching speed-up (1,000 vs 1 row per transaction) | ${result.batchingSpeedup}x |`,
-    `| through Kafka (backlog of ${kafka['events']}, incl. group join) | ${kafka['eventsPerSecond']} events/s |`,
-    `| through Kafka, from the first stored row | ${kafka['eventsPerSecondAfterFirstRow']} events/s (${kafka['averageRowsPerTransaction']} rows per transaction) |`,
-    `| machine load average (1 min) at the end | ${result.machine.loadAverage1m?.toFixed(1)} on ${result.machine.cpus} CPUs |`,
-    `| trace query with ${t.rowsStored} events: p50 / p99 / max | ${t.traceMs['p50']} / ${t.traceMs['p99']} / ${t.traceMs['max']} ms |`,
-    `| account timeline (1 h, 100 rows): p50 / p99 | ${t.accountTimelineMs['p50']} / ${t.accountTimelineMs['p99']} ms |`,
-    '',
-  ].join('\n');
-  writeFileSync(path.join(dir, 'audit.md'), md);
-  process.stdout.write(`\n${md}`);
+  // Written after every stage, so a stage that fails (a broker gone) keeps the figures of the ones before it.
+  const save = () => {
+    result['at'] = new Date().toISOString();
+    result['machine'] = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memoryGiB: Math.round(os.totalmem() / 2 ** 30), loadAverage1m: os.loadavg()[0] };
+    const raw = result['rawInsert'] as Array<Record<string, number>>;
+    result['batchingSpeedup'] = Math.round(((raw.find((r) => r.batchRows === 1_000)?.eventsPerSecond ?? 0) / (raw.find((r) => r.batchRows === 1)?.eventsPerSecond ?? 1)) * 10) / 10;
+    const kafka = result['throughKafka'] as Record<string, number>;
+    const t = result['traceQuery'] as { rowsStored?: number; traceMs?: Record<string, number>; accountTimelineMs?: Record<string, number> };
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'audit.json'), `${JSON.stringify(result, null, 2)}\n`);
+    const md = [
+      `# Audit benchmark (${result['at']}, commit ${commit}, ${result['machine'].cpus} CPUs)`,
+      '',
+      '| measure | value |',
+      '| --- | --- |',
+      ...raw.map((r) => `| raw insert, ${r.batchRows} rows per transaction | ${r.eventsPerSecond} events/s |`),
+      `| batching speed-up (1,000 vs 1 row per transaction) | ${result['batchingSpeedup']}x |`,
+      `| through Kafka (backlog of ${kafka['events'] ?? '-'}, incl. group join) | ${kafka['eventsPerSecond'] ?? 'not measured'} events/s |`,
+      `| through Kafka, from the first stored row | ${kafka['eventsPerSecondAfterFirstRow'] ?? 'not measured'} events/s (${kafka['averageRowsPerTransaction'] ?? '-'} rows per transaction) |`,
+      `| trace query with ${t.rowsStored ?? '-'} events: p50 / p99 / max | ${t.traceMs?.['p50']} / ${t.traceMs?.['p99']} / ${t.traceMs?.['max']} ms |`,
+      `| account timeline (1 h, 100 rows): p50 / p99 | ${t.accountTimelineMs?.['p50']} / ${t.accountTimelineMs?.['p99']} ms |`,
+      `| machine load average (1 min) when written | ${result['machine'].loadAverage1m?.toFixed(1)} on ${result['machine'].cpus} CPUs |`,
+      '',
+    ].join('\n');
+    writeFileSync(path.join(dir, 'audit.md'), md);
+    return md;
+  };
+  if (stages.has('raw')) {
+    result['rawInsert'] = await rawInsertPath(infra.databaseUrl, total, [1, 100, 1_000, 2_000]);
+    save();
+  }
+  if (stages.has('trace')) {
+    result['traceQuery'] = await traceQueries(infra.databaseUrl, env('BENCH_TRACE_ROWS', 1_000_000), env('BENCH_TRACE_SAMPLES', 1_000));
+    save();
+  }
+  if (stages.has('kafka')) {
+    result['throughKafka'] = await throughKafka(env('BENCH_KAFKA_EVENTS', total));
+  }
+  process.stdout.write(`\n${save()}`);
 }
 
 main().then(
