@@ -45,7 +45,8 @@ async function main() {
   // `npm start --` are passed on.
   if (scripts['demo:run']) {
     say('starting the demo (npm run demo:run)');
-    return run('demo:run', env, process.argv.slice(2));
+    // The stack is up and migrated: the demo (tools/e2e) skips those steps when it sees this.
+    return run('demo:run', { ...env, TRADEBRIDGE_STACK_READY: 'dev' }, process.argv.slice(2));
   }
   // ---------------------------------------------------------------------------------------------------------------
 
