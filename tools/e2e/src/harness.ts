@@ -5,7 +5,8 @@
 import { createFreshDatabase, uniqueName, type FreshDatabase } from '@tradebridge/devstack';
 import { createFleet, until, waitGroupCaughtUp, type Fleet, type FleetOptions } from './fleet';
 import { TopicObserver } from './observer';
-import { Platform, type PlatformOptions } from './platform';
+import * as path from 'node:path';
+import { Platform, REPO_ROOT, type PlatformOptions } from './platform';
 
 export interface E2E {
   platform: Platform;
@@ -34,6 +35,7 @@ export async function startE2E(options: E2EOptions): Promise<E2E> {
       profile: 'test',
       databaseUrl: database.url,
       topicPrefix,
+      logsDir: path.join(REPO_ROOT, '.devstack', 'test', 'logs', `e2e-${options.name}`),
       build: false, // the workspace is compiled once by the suite's caller (npm test runs typecheck first)
       log: process.env.E2E_VERBOSE ? (l) => console.log(`[e2e] ${l}`) : undefined,
       ...options.platform,

@@ -58,7 +58,9 @@ async function main(): Promise<number> {
 
   const t0 = Date.now();
   try {
-    platform = await Platform.start({ profile: args.profile, log: say });
+    // `npm start` (tools/devstack/bin/start-run.cjs) has already brought the stack up and migrated.
+    const ready = process.env.TRADEBRIDGE_STACK_READY === args.profile;
+    platform = await Platform.start({ profile: args.profile, log: say, startInfra: !ready, migrate: !ready });
   } catch (error) {
     console.error(`[demo] the platform did not start: ${error instanceof Error ? error.message : String(error)}`);
     if (!(error instanceof PlatformError)) console.error(error);
