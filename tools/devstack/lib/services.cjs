@@ -158,8 +158,20 @@ async function probeKafka(brokers, { full }) {
     const cluster = await admin.describeCluster();
     if (!full) return cluster;
     const topic = `devstack-probe-${process.pid}-${Date.now()}`;
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
-    await admin.deleteTopics({ topics: [topic], timeout: 10_000 });
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }] });
+    try {
+      // Polled rather than kafkajs' waitForLeaders, which gives up on "does not host this topic-partition" while a
+      // busy broker's metadata lags its controller.
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const meta = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+        if (meta && meta.topics[0].partitions.length > 0 && meta.topics[0].partitions.every((p) => p.leader >= 0)) break;
+        if (Date.now() > deadline) throw new Error(`probe topic ${topic} has no leader after 30 s`);
+        await sleep(250);
+      }
+    } finally {
+      await admin.deleteTopics({ topics: [topic], timeout: 10_000 }).catch(() => {});
+    }
     // FindCoordinator makes the broker create __consumer_offsets; waiting here spares every test suite the
     // "group coordinator is not available" retries on a fresh broker.
     await admin.describeGroups(['devstack-probe']);

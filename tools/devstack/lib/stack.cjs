@@ -87,9 +87,7 @@ async function up(profileName = 'dev', { log = console.log, timeoutMs = 180_000 
     const kafkaCheck = async () => (await portInUse(profile.kafkaPort)) && services.probeKafka(ep.kafkaBrokers, { full: true }).then(() => true);
     const registryCheck = () => services.registryAnswers(ep.registryBaseUrl);
     const plan = {
-      // A broker we did not start is only reused if it passes the full probe (it may be a leftover whose data
-      // directory is gone: it still answers metadata requests but cannot create topics).
-      kafka: { port: profile.kafkaPort, answers: () => kafkaCheck().catch(() => false), check: kafkaCheck },
+      kafka: { port: profile.kafkaPort, answers: () => services.kafkaAnswers(ep.kafkaBrokers), check: kafkaCheck },
       registry: { port: profile.registryPort, answers: registryCheck, check: registryCheck },
     };
 
@@ -117,14 +115,23 @@ async function up(profileName = 'dev', { log = console.log, timeoutMs = 180_000 
       }
       const state = await classifyPort(plan[service].port, plan[service].answers);
       if (state === 'compatible') {
+        // Not ours: reuse it only once it passes the full readiness check, given time (a busy broker can be slow to
+        // create the probe topic; a leftover whose data directory is gone never manages it).
+        try {
+          await services.waitReady({ name: `the ${service} on port ${plan[service].port}`, check: plan[service].check, logFile: '(not ours)', timeoutMs: 120_000 });
+        } catch (err) {
+          throw new DevstackError(
+            `port ${plan[service].port} (${service}, profile ${profile.name}) serves a ${service} not started from ${paths.dir} that fails the ` +
+              `readiness check (${err.message.split(';')[0]}); stop it (its pid: \`ss -ltnp 'sport = :${plan[service].port}'\`) and run up again`,
+          );
+        }
         reused.push(service);
         log(`${service}: port ${plan[service].port} already serves a ${service} not started from ${paths.dir}; using it as is`);
         continue;
       }
       if (state === 'taken') {
         throw new DevstackError(
-          `port ${plan[service].port} (${service}, profile ${profile.name}) is taken by a program that is not a working ${service} ` +
-            '(something else, or a stack whose data was removed); stop it, or use the other profile ' +
+          `port ${plan[service].port} (${service}, profile ${profile.name}) is taken by another program; stop it, or use the other profile ` +
             `(see \`ss -ltnp 'sport = :${plan[service].port}'\`)`,
         );
       }

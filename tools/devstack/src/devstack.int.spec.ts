@@ -44,7 +44,13 @@ describe('devstack test infrastructure', () => {
   it('delivers a produced message to a consumer group', async () => {
     // given a fresh topic and a consumer group subscribed to it
     const topic = uniqueName('devstack-roundtrip');
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }] });
+    // kafkajs' own waitForLeaders gives up on "does not host this topic-partition" while a busy broker's metadata
+    // lags the controller; poll the metadata instead.
+    await waitFor(
+      async () => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0].partitions.every((p) => p.leader >= 0),
+      { timeoutMs: 30_000, message: `a leader for ${topic}` },
+    );
     const consumer = kafka.consumer({ groupId: uniqueName('devstack-group') });
     const producer = kafka.producer();
     const received: string[] = [];
