@@ -129,7 +129,17 @@ async function main(): Promise<void> {
   // ---- the whole platform
   const database = await createFreshDatabase('e2e_bench');
   const topicPrefix = `${uniqueName('e2e-bench')}.`;
-  const platform = await Platform.start({ profile: 'test', databaseUrl: database.url, topicPrefix, build: true, log: say });
+  const profile = process.env.BENCH_PROFILE === 'dev' ? 'dev' : 'test';
+  const freePorts = { signal: 0, risk: 0, execution: 0, sync: 0, audit: 0, sim: 0 };
+  const platform = await Platform.start({
+    profile,
+    databaseUrl: database.url,
+    topicPrefix,
+    ports: freePorts,
+    logsDir: path.join(REPO_ROOT, '.devstack', profile, 'logs', 'bench'),
+    build: true,
+    log: say,
+  });
   const observer = new TopicObserver({ kafkaBrokers: platform.infra.kafkaBrokers, schemaRegistryUrl: platform.infra.schemaRegistryUrl, topicPrefix, groupId: `${topicPrefix}observer` });
   const rows: LatencyRow[] = [];
   let sustained: Record<string, unknown> = {};
