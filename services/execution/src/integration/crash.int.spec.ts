@@ -58,5 +58,5 @@ describe('the execution process killed with SIGKILL in the middle of a fan-out',
     expect(states).toEqual([{ state: 'FILLED', n: intents.length }]);
     second.kill('SIGTERM');
     await new Promise((resolve) => second.once('exit', resolve));
-  });
+  }, 240_000);
 });
