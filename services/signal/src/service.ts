@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { TOPICS, createEventCodec, ensureTopics, nowMicros, type EventCodec } from '@tradebridge/contracts';
-import { EventProducer, createKafkaClient } from '@tradebridge/messaging';
+import { TOPICS, nowMicros } from '@tradebridge/contracts';
 import { NestLoggerAdapter, ReadinessChecks, createLogger, type AppLogger, type Telemetry } from '@tradebridge/observability';
 import { checkDatabase, createDb, migrateService, serviceMigrationsDir } from '@tradebridge/persistence';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Kafka } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import { Counter, Histogram, Registry } from 'prom-client';
+import { createKafkaPublisher } from './adapters/kafka/signal-publisher';
 import { SIGNAL_SCHEMA, type SignalDb } from './adapters/postgres/signal.table';
 import { OutboxRelay, type EventPublisher } from './application/outbox/outbox-relay';
 import { TokenBucketRateLimiter } from './application/sources/rate-limiter';
@@ -63,41 +62,20 @@ export async function startSignalService(options: SignalServiceOptions): Promise
     });
   }
   const db = createDb<SignalDb>({ url: config.databaseUrl, schema: SIGNAL_SCHEMA, poolSize: config.dbPoolSize, applicationName: 'signal-service' });
-  const kafka: Kafka = createKafkaClient({ brokers: config.kafkaBrokers, clientId: 'signal-service', logger });
-  const codec = createEventCodec({ registryUrl: config.schemaRegistryUrl, topicPrefix: config.topicPrefix });
-  const producer = new EventProducer({ kafka, codec: codec as EventCodec, registry, logger });
+  const kafkaPublisher = createKafkaPublisher({
+    brokers: config.kafkaBrokers,
+    schemaRegistryUrl: config.schemaRegistryUrl,
+    topicPrefix: config.topicPrefix,
+    ensureTopics: config.ensureTopics,
+    registry,
+    logger,
+  });
   let app: NestFastifyApplication | null = null;
   let relay: OutboxRelay | null = null;
-  let stopProducer = async (): Promise<void> => undefined;
   try {
-    // Kafka and the registry are needed to publish, not to accept: the outbox holds accepted signals while they are
-    // unreachable, at boot too. The first connection is attempted at once and retried by the relay's backoff.
-    let kafkaConnection: Promise<void> | null = null;
-    let producerConnected = false;
-    const connectKafka = (): Promise<void> =>
-      (kafkaConnection ??= (async () => {
-        await codec.registerAll(['signal.generated']);
-        if (config.ensureTopics) {
-          const admin = kafka.admin();
-          await admin.connect();
-          try {
-            await ensureTopics(admin, ['signal.generated'], { prefix: config.topicPrefix });
-          } finally {
-            await admin.disconnect();
-          }
-        }
-        await producer.connect();
-        producerConnected = true;
-      })().catch((error: unknown) => {
-        kafkaConnection = null;
-        throw error;
-      }));
-    await connectKafka().catch((error: unknown) =>
+    await kafkaPublisher.connect().catch((error: unknown) =>
       logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'Kafka or the schema registry is unreachable; accepting signals, publishing later'),
     );
-    stopProducer = async () => {
-      if (producerConnected) await producer.disconnect();
-    };
 
     const published = new Counter({ name: 'signal_events_published_total', help: 'signal.generated events acknowledged by the broker', registers: [registry] });
     const acceptedToAck = new Histogram({
@@ -106,12 +84,6 @@ export async function startSignalService(options: SignalServiceOptions): Promise
       buckets: [0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000],
       registers: [registry],
     });
-    const kafkaPublisher: EventPublisher = {
-      publish: async (topic, key, value, headers) => {
-        await connectKafka();
-        return producer.publish(`${config.topicPrefix}${topic}`, key, value, headers);
-      },
-    };
     relay = new OutboxRelay({
       db,
       publisher: options.wrapPublisher ? options.wrapPublisher(kafkaPublisher) : kafkaPublisher,
@@ -183,14 +155,14 @@ export async function startSignalService(options: SignalServiceOptions): Promise
       close: async () => {
         await started.app.close();
         await started.relay.stop();
-        await stopProducer();
+        await kafkaPublisher.close();
         await started.db.destroy();
       },
     };
   } catch (error) {
     await app?.close().catch(() => undefined);
     await relay?.stop().catch(() => undefined);
-    await stopProducer().catch(() => undefined);
+    await kafkaPublisher.close().catch(() => undefined);
     await db.destroy().catch(() => undefined);
     throw error;
   }
