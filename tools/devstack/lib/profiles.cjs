@@ -32,6 +32,7 @@ const profiles = Object.freeze({
     // The dev registry keeps its schemas across restarts in PostgreSQL; tests use Apicurio's in-memory store.
     registryStorage: 'postgresql',
     registryDatabase: 'tradebridge_registry',
+    ephemeralKafka: false,
   }),
   test: Object.freeze({
     name: 'test',
@@ -41,6 +42,9 @@ const profiles = Object.freeze({
     database: 'tradebridge_test',
     registryStorage: 'memory',
     registryDatabase: undefined,
+    // Test topics are disposable and the in-memory registry forgets its schema ids on restart anyway: a freshly
+    // started test broker begins with empty data, so thousands of leftover test topics never pile up.
+    ephemeralKafka: true,
   }),
 });
 
