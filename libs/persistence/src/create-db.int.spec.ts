@@ -40,6 +40,31 @@ describe('createDb', () => {
     await admin.end();
   });
 
+  it('survives the server terminating its idle connections, and reconnects on the next query', async () => {
+    // given pooled connections sitting idle
+    await sql`select 1`.execute(db);
+    const admin = new Client({ connectionString: url });
+    await admin.connect();
+    try {
+      // when the server terminates them (as a restart or pg_terminate_backend does)
+      const killed = await admin.query(
+        `select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'persistence-spec' and datname = current_database()`,
+      );
+      expect(killed.rowCount).toBeGreaterThan(0);
+    } finally {
+      await admin.end();
+    }
+    // then the process is still here (an unhandled pool 'error' would have failed this suite) and the pool recovers
+    let answer: { ok: number } | undefined;
+    for (let attempt = 0; attempt < 20 && !answer; attempt++) {
+      answer = await sql<{ ok: number }>`select 1 as ok`
+        .execute(db)
+        .then((r) => r.rows[0])
+        .catch(() => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 100)));
+    }
+    expect(answer).toEqual({ ok: 1 });
+  });
+
   it('sends query-builder and raw queries to the service schema and names the application', async () => {
     await db.insertInto('notes').values({ body: 'from the builder' }).execute();
     await sql`insert into notes (body) values ('from raw sql')`.execute(db);

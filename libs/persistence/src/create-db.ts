@@ -31,13 +31,18 @@ export function createDb<DB>(options: CreateDbOptions): Kysely<DB> {
 /** Creates the pg Pool behind {@link createDb}; exported for code that needs raw pg access. */
 export function createPool(options: CreateDbOptions): Pool {
   if (options.schema !== undefined) assertIdentifier(options.schema, 'schema');
-  return new Pool({
+  const pool = new Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
     application_name: options.applicationName,
     // Set per connection at startup, so it survives pool recycling and needs no extra round trip.
     options: options.schema ? `-c search_path=${options.schema},public` : undefined,
   });
+  // An idle pooled connection that the server terminates (restart, failover, pg_terminate_backend) is emitted as
+  // an 'error' on the pool; without a listener Node would crash the whole service. The pool has already dropped
+  // that connection and the next checkout opens a new one, so there is nothing else to do here.
+  pool.on('error', () => undefined);
+  return pool;
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
