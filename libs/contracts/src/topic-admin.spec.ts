@@ -24,7 +24,35 @@ class FakeAdmin implements TopicAdmin {
   }
 }
 
+/** An admin whose broker answers "does not host this topic-partition" a few times before the leaders exist. */
+class SlowLeaderAdmin extends FakeAdmin {
+  metadataCalls = 0;
+  constructor(private readonly failuresBeforeLeaders: number) {
+    super();
+  }
+
+  async fetchTopicMetadata(options: { topics: string[] }) {
+    this.metadataCalls += 1;
+    if (this.metadataCalls <= this.failuresBeforeLeaders) throw new Error('This server does not host this topic-partition');
+    return { topics: options.topics.map((name) => ({ name, partitions: [{ partitionId: 0, leader: 1 }] })) };
+  }
+}
+
 describe('ensureTopics', () => {
+  it('given a broker that does not know a new topic at once, then it polls until every partition has a leader', async () => {
+    const admin = new SlowLeaderAdmin(3);
+    const created = await ensureTopics(admin, ['signal.generated'], { prefix: 'p.' });
+    expect(created).toEqual(['p.signal.generated', 'p.signal.generated.dlq']);
+    expect(admin.metadataCalls).toBe(4);
+  });
+
+  it('given leaders that never appear, then it fails naming the topics, after the timeout', async () => {
+    const admin = new SlowLeaderAdmin(Number.MAX_SAFE_INTEGER);
+    await expect(ensureTopics(admin, ['signal.generated'], { prefix: 'q.', includeDlq: false, leaderTimeoutMs: 250 })).rejects.toThrow(
+      /no partition leader after 250 ms for q\.signal\.generated \(last error: This server does not host this topic-partition\)/,
+    );
+  });
+
   it('creates every topic and its DLQ with the registry settings', () => {
     const defs = topicDefinitions();
     expect(defs).toHaveLength(TOPIC_NAMES.length * 2);

@@ -14,6 +14,10 @@ export interface TopicAdmin {
       configEntries?: { name: string; value: string }[];
     }[];
   }): Promise<boolean>;
+  /** Partition leaders of the given topics; when present, ensureTopics waits until every partition has one. */
+  fetchTopicMetadata?(options: { topics: string[] }): Promise<{
+    topics: { name: string; partitions: { partitionId: number; leader: number }[] }[];
+  }>;
 }
 
 /** Options of ensureTopics. */
@@ -28,6 +32,8 @@ export interface EnsureTopicsOptions {
   includeDlq?: boolean;
   /** Overrides the registry's partition count of every topic (e.g. 1 or 3 for small tests). */
   partitions?: number;
+  /** How long to wait for every new partition to have a leader. Default 60 s. */
+  leaderTimeoutMs?: number;
 }
 
 /** One topic as ensureTopics creates it. */
@@ -96,7 +102,9 @@ export async function ensureTopics(
   const missing = wanted.filter((t) => !existing.has(t.topic));
   if (missing.length === 0) return [];
   try {
-    await admin.createTopics({ topics: missing, waitForLeaders: true });
+    // kafkajs' own leader wait gives up on the transient "does not host this topic-partition" a broker answers
+    // right after creation; waitForLeaders below polls through it instead.
+    await admin.createTopics({ topics: missing, waitForLeaders: false });
   } catch (err) {
     // Another process may have created some of them in between; only fail if any is still missing.
     const now = new Set(await admin.listTopics());
@@ -105,5 +113,35 @@ export async function ensureTopics(
       throw new Error(`ensureTopics: could not create ${still.join(', ')}: ${(err as Error).message}`, { cause: err });
     }
   }
+  await waitForLeaders(admin, missing, options.leaderTimeoutMs ?? 60_000);
   return missing.map((t) => t.topic);
+}
+
+/** Polls until every partition of the given topics has a leader, or throws naming those still without one. */
+async function waitForLeaders(admin: TopicAdmin, topics: readonly TopicDefinition[], timeoutMs: number): Promise<void> {
+  if (!admin.fetchTopicMetadata) return;
+  const deadline = Date.now() + timeoutMs;
+  let pending = topics.map((t) => t.topic);
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics: pending });
+      const led = new Set(
+        found
+          .filter((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+          .map((t) => t.name),
+      );
+      pending = pending.filter((t) => !led.has(t));
+      lastError = undefined;
+    } catch (err) {
+      // Metadata of a topic created a moment ago may not have reached the broker answering yet: not an error.
+      lastError = err;
+    }
+    if (pending.length === 0) return;
+    if (Date.now() > deadline) {
+      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`ensureTopics: no partition leader after ${timeoutMs} ms for ${pending.join(', ')}${why}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
