@@ -113,15 +113,22 @@ export async function ensureTopics(
       throw new Error(`ensureTopics: could not create ${still.join(', ')}: ${(err as Error).message}`, { cause: err });
     }
   }
-  await waitForLeaders(admin, missing, options.leaderTimeoutMs ?? 60_000);
+  await waitForTopicLeaders(admin, missing.map((t) => t.topic), options.leaderTimeoutMs ?? 60_000);
   return missing.map((t) => t.topic);
 }
 
-/** Polls until every partition of the given topics has a leader, or throws naming those still without one. */
-async function waitForLeaders(admin: TopicAdmin, topics: readonly TopicDefinition[], timeoutMs: number): Promise<void> {
+/**
+ * Polls until every partition of the given topics has a leader, or throws naming those still without one. Use it
+ * after creating topics with `waitForLeaders: false`; an admin without fetchTopicMetadata is not waited on.
+ */
+export async function waitForTopicLeaders(
+  admin: Pick<TopicAdmin, 'fetchTopicMetadata'>,
+  topics: readonly string[],
+  timeoutMs = 60_000,
+): Promise<void> {
   if (!admin.fetchTopicMetadata) return;
   const deadline = Date.now() + timeoutMs;
-  let pending = topics.map((t) => t.topic);
+  let pending = [...topics];
   let lastError: unknown;
   for (;;) {
     try {

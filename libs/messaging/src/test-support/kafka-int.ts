@@ -1,3 +1,4 @@
+import { waitForTopicLeaders } from '@tradebridge/contracts';
 import { testInfra, uniqueName } from '@tradebridge/devstack';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { createKafkaClient } from '../kafka-client';
@@ -15,13 +16,12 @@ export async function createTopics(kafka: Kafka, topics: Array<{ topic: string; 
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: topics.flatMap(({ topic, partitions }) => [
-        { topic, numPartitions: partitions, replicationFactor: 1 },
-        { topic: `${topic}.dlq`, numPartitions: 1, replicationFactor: 1 },
-      ]),
-    });
+    const definitions = topics.flatMap(({ topic, partitions }) => [
+      { topic, numPartitions: partitions, replicationFactor: 1 },
+      { topic: `${topic}.dlq`, numPartitions: 1, replicationFactor: 1 },
+    ]);
+    await admin.createTopics({ waitForLeaders: false, topics: definitions });
+    await waitForTopicLeaders(admin, definitions.map((t) => t.topic));
   } finally {
     await admin.disconnect();
   }
