@@ -5,6 +5,7 @@
  */
 export { startTelemetry, type Telemetry, type TelemetryOptions } from './telemetry/telemetry';
 export { createLogger, type AppLogger, type LoggerOptions } from './logging/logger';
+export { runService, EXIT_CONFIG, type RunServiceOptions, type StartedService } from './lifecycle/run-service';
 export { NestLoggerAdapter } from './logging/nest-logger';
 export { REDACTED, REDACTED_KEYS, redactObject, redactText, secretKeyMatcher } from './logging/redact';
 export {
