@@ -23,6 +23,12 @@ export interface HttpAppOptions {
   readonly registry?: Registry;
   /** Flushed when the application shuts down. */
   readonly telemetry?: Telemetry;
+  /**
+   * Let Nest close the app on SIGTERM/SIGINT (default true). Turn off when something else owns the signals and
+   * closes more than the app (runService with the service's own close), or the two race and the process exits
+   * before the drain finishes.
+   */
+  readonly shutdownHooks?: boolean;
   /** Extra Fastify server options (body limit, trust proxy, ...); Fastify's own logger stays off. */
   readonly fastify?: Omit<FastifyAdapterOptions, 'logger'>;
 }
@@ -52,6 +58,6 @@ export async function createHttpApp(rootModule: Type<unknown> | DynamicModule, o
     logger: new NestLoggerAdapter(logger.child({ component: 'nest' })),
     abortOnError: false,
   });
-  app.enableShutdownHooks();
+  if (options.shutdownHooks ?? true) app.enableShutdownHooks();
   return app;
 }

@@ -36,6 +36,8 @@ export async function createRiskHttpApp(deps: RiskHttpDeps, options: RiskHttpOpt
     logger: options.logger,
     registry: options.registry,
     readiness: options.readiness,
+    // The service's close() (run by runService on SIGTERM/SIGINT) stops the consumer, producer, app and pool in order.
+    shutdownHooks: false,
   });
   app.useGlobalFilters(new ProblemFilter(options.reportError));
   return app;
