@@ -8,7 +8,7 @@ const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const NODE = process.execPath;
 
 function startChild(h: ExecHarness): ChildProcess {
-  const child = spawn(NODE, ['-r', path.join(__dirname, 'child-register.cjs'), path.join(__dirname, '..', 'main.ts')], {
+  const child = spawn(NODE, ['-r', path.join(__dirname, '..', '..', '..', '..', 'tools', 'register-ts.cjs'), path.join(__dirname, '..', 'main.ts')], {
     cwd: ROOT,
     env: { ...process.env, ...h.env({ EXECUTION_KAFKA_SESSION_TIMEOUT: '6s', EXECUTION_LEASE: '3s' }), NODE_ENV: 'test' },
     stdio: ['ignore', 'pipe', 'pipe'],
