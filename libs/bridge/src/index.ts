@@ -44,6 +44,7 @@ export {
   type ReadRetryPolicy,
 } from './adapters/metaapi/metaapi-terminal';
 export { createMetaApiAgent, type MetaApiAgentOptions } from './adapters/metaapi/http-transport';
+export { SecretNotFoundError, SecretResolver, secretEnvName, type SecretResolverOptions } from './adapters/credentials/secrets';
 export {
   TerminalConnection,
   errorVerdict,

@@ -94,3 +94,6 @@ export type ExecutionConfig = DeepReadonly<z.output<typeof schema>>;
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ExecutionConfig {
   return defineConfig(schema, env);
 }
+
+/** Prefix of the environment variables that hold broker credentials by secret reference (see SecretResolver). */
+export const SECRET_ENV_PREFIX = 'EXECUTION_SECRET_';

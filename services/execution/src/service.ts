@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConnectionManager } from '@tradebridge/bridge';
+import { ConnectionManager, SecretResolver } from '@tradebridge/bridge';
 import {
   TOPICS,
   createEventCodec,
@@ -20,7 +20,6 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './domain/strategy';
 import { EXECUTION_SCHEMA, type ExecutionDb } from './adapters/postgres/execution.table';
 import { loadFlags, unflagAccount } from './adapters/postgres/orders.repository';
-import { SecretResolver } from './adapters/metatrader/secrets';
 import { TerminalPool } from './adapters/metatrader/terminal-pool';
 import { AccountDirectory } from './application/accounts/account-directory';
 import { AccountFlags, IntentExecutor, InvalidIntentError } from './application/execute-intent/intent-executor';
@@ -29,7 +28,7 @@ import { createManageHandler } from './application/manage-positions/manage-posit
 import { OperatorApi } from './application/operator/operator-api';
 import { RetryScheduler } from './application/scheduler/retry-scheduler';
 import { TrailingStopKeeper } from './application/trailing/trailing-stops';
-import type { ExecutionConfig } from './config';
+import { SECRET_ENV_PREFIX, type ExecutionConfig } from './config';
 import { OperatorModule } from './transport/http/operator.controller';
 
 /** Topics execution publishes. */
@@ -113,7 +112,7 @@ export async function startExecutionService(options: ExecutionServiceOptions): P
     const manager = new ConnectionManager({ registry, heartbeatIntervalMs: config.bridge.heartbeatIntervalMs, agent: { connectionsPerHost: Math.max(256, config.concurrency.global * 2) } });
     const terminals = new TerminalPool({
       manager,
-      secrets: new SecretResolver(config.bridge.secretsDir),
+      secrets: new SecretResolver({ envPrefix: SECRET_ENV_PREFIX, secretsDir: config.bridge.secretsDir }),
       tradeTimeoutMs: config.bridge.tradeTimeoutMs,
       readTimeoutMs: config.bridge.readTimeoutMs,
       confirmFills: config.bridge.confirmFills,

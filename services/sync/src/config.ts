@@ -97,3 +97,6 @@ export type SyncConfig = DeepReadonly<z.output<typeof schema>>;
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SyncConfig {
   return defineConfig(schema, env);
 }
+
+/** Prefix of the environment variables that hold broker credentials by secret reference (see SecretResolver). */
+export const SECRET_ENV_PREFIX = 'SYNC_SECRET_';

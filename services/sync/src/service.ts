@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConnectionManager } from '@tradebridge/bridge';
+import { ConnectionManager, SecretResolver } from '@tradebridge/bridge';
 import {
   TOPICS,
   createEventCodec,
@@ -19,7 +19,6 @@ import type { Kysely } from 'kysely';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { OwnershipConsumer } from './adapters/kafka/ownership-consumer';
 import type { SyncAccountSettings } from './adapters/metatrader/account-settings';
-import { SecretResolver } from './adapters/metatrader/secrets';
 import { loadSyncState, saveSyncStates } from './adapters/postgres/sync.repository';
 import { SYNC_SCHEMA, type SyncDb } from './adapters/postgres/sync.table';
 import { ExecutionEventsRecorder } from './application/execution-events/execution-events';
@@ -30,7 +29,7 @@ import { AccountOwnership } from './application/ownership/ownership';
 import { Reconciler } from './application/reconcile/reconciler';
 import { createSyncMetrics } from './application/sync-account/metrics';
 import { SyncEngine } from './application/sync-account/sync-engine';
-import type { SyncConfig } from './config';
+import { SECRET_ENV_PREFIX, type SyncConfig } from './config';
 import { SyncHttpModule } from './transport/http/sync-http.module';
 
 /** Topics sync publishes. */
@@ -115,7 +114,7 @@ export async function startSyncService(options: SyncServiceOptions): Promise<Run
       agent: { connectionsPerHost: Math.max(64, config.timing.maxConcurrency * 2) },
     });
     stoppers.push(() => manager.close());
-    const secrets = new SecretResolver(config.bridge.secretsDir);
+    const secrets = new SecretResolver({ envPrefix: SECRET_ENV_PREFIX, secretsDir: config.bridge.secretsDir });
     const accountByBroker = new Map<string, string>();
 
     // ---- alerts, connection monitoring, sync engine ---------------------------------------------------------------

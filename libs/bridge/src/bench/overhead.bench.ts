@@ -30,7 +30,7 @@ const TOKEN = 'bench-token';
 async function startSimProcess(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    ['-r', path.join(ROOT, 'libs/bridge/bench/register-ts.cjs'), path.join(ROOT, 'tools/mt-sim/src/bin/sim.ts'), '--port', '0', '--accounts', '1', '--clock', 'manual'],
+    ['-r', path.join(ROOT, 'tools/register-ts.cjs'), path.join(ROOT, 'tools/mt-sim/src/bin/sim.ts'), '--port', '0', '--accounts', '1', '--clock', 'manual'],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolve, reject) => {

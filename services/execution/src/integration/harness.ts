@@ -15,12 +15,12 @@ import {
   type RegistryEventCodec,
   type TopicName,
 } from '@tradebridge/contracts';
+import { secretEnvName } from '@tradebridge/bridge';
 import { EventProducer, createKafkaClient, silentLogger } from '@tradebridge/messaging';
 import { createFreshDatabase, testInfra, uniqueName, waitFor, type FreshDatabase } from '@tradebridge/devstack';
 import { startSimulator, type AccountInput, type RunningSimulator } from '@tradebridge/mt-sim';
 import type { Consumer, Kafka } from 'kafkajs';
-import { secretEnvName } from '../adapters/metatrader/secrets';
-import { loadConfig } from '../config';
+import { SECRET_ENV_PREFIX, loadConfig } from '../config';
 import { startExecutionService, type RunningExecutionService } from '../service';
 
 export const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
@@ -121,7 +121,7 @@ export class ExecHarness {
     const accounts = specs.map((s) => ({ accountId: randomUUID(), simId: s.simId, token: s.token ?? `tok-${s.simId}` }));
     await this.sim.admin.createAccounts(specs.map((s, i) => ({ ...s, id: s.simId, token: accounts[i]!.token })));
     for (const a of accounts) {
-      process.env[secretEnvName(`sim/${a.simId}`)] = a.token;
+      process.env[secretEnvName(SECRET_ENV_PREFIX, `sim/${a.simId}`)] = a.token;
       await this.publishAccount(a);
     }
     return accounts;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { MetaApiTerminal } from '@tradebridge/bridge';
+import { MetaApiTerminal, secretEnvName } from '@tradebridge/bridge';
 import {
   createEventCodec,
   ensureTopics,
@@ -15,8 +15,7 @@ import { EventProducer, createKafkaClient, silentLogger } from '@tradebridge/mes
 import { createFreshDatabase, testInfra, uniqueName, type FreshDatabase } from '@tradebridge/devstack';
 import { startSimulator, type AccountInput, type RunningSimulator } from '@tradebridge/mt-sim';
 import type { Consumer, Kafka } from 'kafkajs';
-import { secretEnvName } from '../adapters/metatrader/secrets';
-import { loadConfig } from '../config';
+import { SECRET_ENV_PREFIX, loadConfig } from '../config';
 import { startSyncService, type RunningSyncService } from '../service';
 
 export const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
@@ -129,7 +128,7 @@ export class SyncHarness {
     const accounts = specs.map((s) => ({ accountId: randomUUID(), simId: s.simId, token: `tok-${s.simId}` }));
     await this.sim.admin.createAccounts(specs.map((s, i) => ({ ...s, id: s.simId, token: accounts[i]!.token })));
     for (const a of accounts) {
-      process.env[secretEnvName(`sim/${a.simId}`)] = a.token;
+      process.env[secretEnvName(SECRET_ENV_PREFIX, `sim/${a.simId}`)] = a.token;
       await this.publishAccount(a);
     }
     return accounts;

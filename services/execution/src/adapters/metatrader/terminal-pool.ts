@@ -1,6 +1,6 @@
 import { ConnectionManager, type TradingTerminal } from '@tradebridge/bridge';
 import type { AccountView } from '../../application/accounts/account-directory';
-import type { SecretResolver } from './secrets';
+import type { SecretResolver } from '@tradebridge/bridge';
 
 /** Settings of the terminals the pool opens. */
 export interface TerminalPoolOptions {

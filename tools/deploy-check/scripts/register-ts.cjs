@@ -1,3 +1,0 @@
-// Kept so existing `node -r` paths keep working; the hook itself is shared: tools/register-ts.cjs.
-'use strict';
-require('../../register-ts.cjs');
