@@ -261,7 +261,7 @@ describe('ConsumerRunner on a real broker', () => {
 
 function spawnChild(env: Record<string, string>): ChildProcess {
   const dir = path.join(__dirname, 'test-support');
-  const child = spawn(process.execPath, ['-r', path.join(dir, 'register-ts.cjs'), path.join(dir, 'consumer-child.ts')], {
+  const child = spawn(process.execPath, ['-r', path.join(__dirname, '..', '..', '..', 'tools', 'register-ts.cjs'), path.join(dir, 'consumer-child.ts')], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -70,7 +70,7 @@ function summarize(samples: number[], lastAcks: number[]): Pick<Row, 'samples' |
 }
 
 async function startSimProcess(accounts: number): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['-r', path.join(ROOT, 'services/execution/src/integration/child-register.cjs'), path.join(ROOT, 'tools/mt-sim/src/bin/sim.ts'), '--port', '0', '--accounts', String(accounts), '--clock', 'manual', '--seed', '42'], {
+  const child = spawn(process.execPath, ['-r', path.join(ROOT, 'tools/register-ts.cjs'), path.join(ROOT, 'tools/mt-sim/src/bin/sim.ts'), '--port', '0', '--accounts', String(accounts), '--clock', 'manual', '--seed', '42'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'services/sync/tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
 
   // ---- simulator in its own process ----
-  const register = path.join(__dirname, 'register-ts.cjs');
+  const register = path.join(__dirname, '..', '..', '..', 'tools', 'register-ts.cjs');
   const sim = await startProcess(process.execPath, ['-r', register, 'tools/mt-sim/src/bin/sim.ts', '--accounts', String(ACCOUNTS), '--port', '0', '--clock', 'real', '--seed', '42'], process.env, (l) => l.startsWith('mt-sim listening on'), 120_000);
   const simUrl = /listening on (\S+)/.exec(sim.lines[sim.lines.length - 1]!)![1]!;
   const simAccounts = sim.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { id: string; token: string; platform: 'mt4' | 'mt5' });

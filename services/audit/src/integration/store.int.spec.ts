@@ -204,7 +204,7 @@ describe('audit store: exactly once, dead letters, append-only, analysts, rebuil
     const result = await verifyChain(h.service.db, { pageSize: 3 });
     expect(result).toMatchObject({ ok: false, firstBroken: { seq: target.seq, eventId: target.event_id, reason: 'row_hash_mismatch' } });
 
-    const cli = spawnSync(process.execPath, ['-r', './scripts/register-ts.cjs', 'src/cli/verify-chain.ts'], {
+    const cli = spawnSync(process.execPath, ['-r', '../../tools/register-ts.cjs', 'src/cli/verify-chain.ts'], {
       cwd: SERVICE_DIR,
       env: { ...process.env, ...h.env(), LOG_LEVEL: 'silent' },
       encoding: 'utf8',

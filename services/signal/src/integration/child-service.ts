@@ -47,7 +47,7 @@ export class ChildService {
   }
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [...this.nodeArgs, '-r', path.join(SERVICE_DIR, 'scripts', 'register-ts.cjs'), path.join(SERVICE_DIR, 'src', 'main.ts')], {
+    const child = spawn(process.execPath, [...this.nodeArgs, '-r', path.join(SERVICE_DIR, '..', '..', 'tools', 'register-ts.cjs'), path.join(SERVICE_DIR, 'src', 'main.ts')], {
       env: { ...process.env, ...this.env, SIGNAL_HTTP_HOST: '127.0.0.1', SIGNAL_HTTP_PORT: String(this.port) },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
