@@ -28,7 +28,7 @@ module.exports = (dir) => ({
   },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts', '<rootDir>/migrations/**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  testTimeout: 60_000,
+  setupFilesAfterEnv: [path.join(__dirname, 'tools/jest-timeout.cjs')],
   // Starts (or reuses) the devstack test profile and exports KAFKA_BROKERS / SCHEMA_REGISTRY_URL / DATABASE_URL;
   // TRADEBRIDGE_INFRA=external skips it, =testcontainers uses containers. See tools/devstack/README.md.
   globalSetup: path.join(__dirname, 'tools/devstack/jest/global-setup.cjs'),

@@ -13,5 +13,5 @@ module.exports = {
   ...base,
   testMatch: faults ? ['<rootDir>/src/**/*.faults.int.spec.ts'] : base.testMatch,
   testPathIgnorePatterns: ignored,
-  testTimeout: 600_000,
+  setupFilesAfterEnv: [...base.setupFilesAfterEnv, require('node:path').join(__dirname, 'jest-timeout.cjs')],
 };
