@@ -55,7 +55,10 @@ export interface SignalGenerated {
   moveToBreakEven: boolean;
   /** For MODIFY: trail the stop-loss this far behind the price (a price distance, e.g. 0.0020). */
   trailingDistance?: number;
-  /** When the signal service accepted the signal (validated and stored). The zero of every latency. */
+  /**
+   * When the request carrying the signal arrived at the signal service; set only on signals that were then validated
+   * and stored (a refused request publishes nothing). The zero of every latency the platform reports.
+   */
   acceptedAtUs: number;
   /** When the request carrying the signal arrived at the signal service. */
   receivedAtUs: number;
