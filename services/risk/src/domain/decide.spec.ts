@@ -55,6 +55,14 @@ describe('decide: approvals', () => {
     ]);
   });
 
+  it('given a buy limit with a broker expiration, then the intent carries it; a market order never does', () => {
+    const at = new Date(NOW.getTime() + 15_000);
+    const limit = approved(decideOne(openSignal({ entry: 'LIMIT', entryPrice: 1.084, orderExpiresAt: at }), riskAccount()));
+    expect(limit.intent).toMatchObject({ entry: 'LIMIT', entryPrice: 1.084, orderExpiresAt: at });
+    const market = approved(decideOne(openSignal({ orderExpiresAt: at }), riskAccount()));
+    expect(market.intent.orderExpiresAt).toBeUndefined();
+  });
+
   it('given the same signal decided twice on fresh state, then the same intent id both times', () => {
     const a = decideOne(openSignal(), riskAccount());
     const b = decideOne(openSignal(), riskAccount());
@@ -293,6 +301,13 @@ describe('decide: management signals', () => {
     const d = decideOne(close, account(), state());
     expect(d).toMatchObject({ outcome: 'APPROVED', intentId: intentId('sig-close', 'acc-1') });
     expect((d as ApprovedDecision).intent).toMatchObject({ kind: 'CLOSE', targetIntentId: openRecord.intentId, positions: [{ positionId: 'p1', volume: 0.5, full: true }] });
+  });
+
+  it('given a partial close that names no symbol (as the signal service sends it), then the held symbol\'s spec rounds it', () => {
+    const partial: CloseSignal = { ...close, symbol: '', fraction: 0.5 };
+    const d = decideOne(partial, account(), state());
+    expect(d).toMatchObject({ outcome: 'APPROVED' });
+    expect((d as ApprovedDecision).intent).toMatchObject({ kind: 'CLOSE', brokerSymbol: 'EURUSD', positions: [{ positionId: 'p1', volume: 0.25, full: false }] });
   });
 
   it('given the account REDUCING, then the close still passes', () => {

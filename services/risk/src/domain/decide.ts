@@ -178,11 +178,15 @@ export function decide(
         const loss = checkLossLimits(config.limits, anchors, snapshot.equity, 0);
         tradingStates = autoHalt(loss.breached, view, tradingStates, now, stateChanges);
       }
-      const spec = view.specs.get(mappedSymbol);
-      const managed = manage(signal, state.intents.get(intentKey(signal.referencedSignalId, accountId)), {
+      const record = state.intents.get(intentKey(signal.referencedSignalId, accountId));
+      // A management signal usually names no symbol (the signal service sends none): what is held is the broker
+      // symbol the referenced open was placed on, so that is the specification a partial close rounds with.
+      const heldSymbol = record?.brokerSymbol || mappedSymbol;
+      const spec = view.specs.get(heldSymbol);
+      const managed = manage(signal, record, {
         intentId,
         accountId,
-        brokerSymbol: mappedSymbol,
+        brokerSymbol: heldSymbol,
         deadline,
         reverse: subscription.reverse,
         ...(snapshot ? { snapshot } : {}),
@@ -190,7 +194,7 @@ export function decide(
       });
       if ('reason' in managed) failures.push(managed);
       if (failures.length > 0) {
-        decisions.push(rejected(accountId, subscription.subscriptionId, intentId, failures, { brokerSymbol: mappedSymbol }));
+        decisions.push(rejected(accountId, subscription.subscriptionId, intentId, failures, { brokerSymbol: heldSymbol }));
       } else {
         decisions.push({ outcome: 'APPROVED', accountId, subscriptionId: subscription.subscriptionId, intentId, intent: managed as OrderIntent });
       }
@@ -332,6 +336,7 @@ export function decide(
       ...(sides.takeProfit !== undefined ? { takeProfit: sides.takeProfit } : {}),
       volume: sizing.volume,
       ...(signal.maxSlippagePoints !== undefined ? { maxSlippagePoints: signal.maxSlippagePoints } : {}),
+      ...(signal.entry !== 'MARKET' && signal.orderExpiresAt !== undefined ? { orderExpiresAt: signal.orderExpiresAt } : {}),
       reversed: subscription.reverse,
       sizing,
       ...(margin ? { margin } : {}),

@@ -29,6 +29,8 @@ export interface OpenIntent extends IntentBase {
   readonly takeProfit?: number;
   readonly volume: number;
   readonly maxSlippagePoints?: number;
+  /** Pending orders: good-till-date expiration on the broker; absent = good till cancelled. */
+  readonly orderExpiresAt?: Date;
   /** True when the account copies this source in reverse. */
   readonly reversed: boolean;
   readonly sizing: SizingExplanation;

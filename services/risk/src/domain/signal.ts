@@ -33,6 +33,8 @@ export interface OpenSignal extends SignalBase {
   /** One or more take profits; the order carries the first (nearest) one. */
   readonly takeProfits: readonly number[];
   readonly maxSlippagePoints?: number;
+  /** Pending orders: when the broker deletes the order if it has not triggered (good-till-date); absent = GTC. */
+  readonly orderExpiresAt?: Date;
   /** Provider's own volume (lots) for multiplier and ratio sizing. */
   readonly volumeHint?: number;
   /** Provider's balance and its currency, for ratio sizing. */

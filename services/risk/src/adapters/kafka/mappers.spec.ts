@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AccountSynced, SignalGenerated } from '@tradebridge/contracts';
-import { rejectedEvent, signalFromEvent, snapshotFromSynced, stateChangedEvent, UnusableSignalError } from './mappers';
+import { approvedEvent, rejectedEvent, signalFromEvent, snapshotFromSynced, stateChangedEvent, UnusableSignalError } from './mappers';
 import type { DecisionRow } from '../postgres/risk.table';
 
 const fixture = <T>(topic: string): T =>
@@ -27,6 +27,7 @@ describe('contract mappers', () => {
     // The source owner is not the owner of every following account: only the tenant is enforced.
     expect(s.userId).toBeUndefined();
     expect(s.expiresAt).toEqual(new Date(Math.floor(e.deadlineAtUs! / 1000)));
+    expect(s).toMatchObject({ orderExpiresAt: new Date(Math.floor(e.orderExpiresAtUs! / 1000)) });
     expect(s.acceptedAt).toEqual(new Date(Math.floor(e.acceptedAtUs / 1000)));
   });
 
@@ -76,6 +77,42 @@ describe('contract mappers', () => {
     expect(a).toMatchObject({ reason: 'RISK_INSUFFICIENT_MARGIN', kind: 'INTENT_KIND_OPEN', volume: 0.5, facts: { failure_0: 'RISK_INSUFFICIENT_MARGIN: needs 550 USD' } });
     expect(a.meta.eventId).toBe(rejectedEvent(row).meta.eventId);
     expect(a.decidedAtUs - a.signalAcceptedAtUs).toBe(5_000);
+  });
+
+  it('given an approved pending order with an expiration (intent stored as JSON), then risk.approved carries order_expires_at_us', () => {
+    const intent = {
+      kind: 'OPEN',
+      intentId: 'b6f2c0a4-1111-5222-8333-444455556666',
+      signalId: 'sig-1',
+      sourceId: 'src-1',
+      accountId: 'acc-1',
+      symbol: 'EURUSD',
+      brokerSymbol: 'EURUSD',
+      deadline: new Date('2026-11-23T10:00:15Z'),
+      direction: 'BUY',
+      entry: 'LIMIT',
+      entryPrice: 1.08,
+      volume: 0.1,
+      orderExpiresAt: new Date('2026-11-23T10:00:15Z'),
+      reversed: false,
+      sizing: { mode: 'FIXED_LOTS', riskBasis: 'BALANCE', riskBasisAmount: 10_000, inputs: {}, rawVolume: 0.1, volume: 0.1, formula: 'fixed', forcedMinimum: false },
+    };
+    const row = {
+      intent_id: intent.intentId,
+      signal_id: 'sig-1',
+      account_id: 'acc-1',
+      source_id: 'src-1',
+      tenant_id: 't-1',
+      outcome: 'APPROVED',
+      signal_symbol: 'EURUSD',
+      intent: JSON.parse(JSON.stringify(intent)),
+      signal_accepted_at: new Date('2026-11-23T10:00:00Z'),
+      decided_at: new Date('2026-11-23T10:00:00.005Z'),
+    } as unknown as DecisionRow;
+    const ctx = { platform: 'MT5', magicNumber: 0, configVersion: 1, accountCurrency: 'USD', volume: { min: 0.01, max: 100, step: 0.01 }, tickSize: 0.00001 } as const;
+    expect(approvedEvent(row, ctx)).toMatchObject({ orderType: 'ORDER_TYPE_LIMIT', entryPrice: 1.08, orderExpiresAtUs: Date.parse('2026-11-23T10:00:15Z') * 1000 });
+    const market = { ...row, intent: { ...JSON.parse(JSON.stringify(intent)), entry: 'MARKET', orderExpiresAt: undefined } } as unknown as DecisionRow;
+    expect(approvedEvent(market, ctx).orderExpiresAtUs).toBeUndefined();
   });
 
   it('given an automatic daily-loss state change, then cause DAILY_LOSS_LIMIT, actor system and the end of the halt', () => {

@@ -85,6 +85,7 @@ export function signalFromEvent(e: SignalGenerated): Signal {
         ...(e.stopLoss !== undefined && e.stopLoss > 0 ? { stopLoss: e.stopLoss } : {}),
         takeProfits: e.takeProfits.filter((tp) => tp > 0),
         ...(e.maxSlippagePoints !== undefined ? { maxSlippagePoints: e.maxSlippagePoints } : {}),
+        ...(e.orderExpiresAtUs ? { orderExpiresAt: fromMicros(e.orderExpiresAtUs) } : {}),
         ...(e.volumeHint !== undefined ? { volumeHint: e.volumeHint } : {}),
         ...(e.providerBalance !== undefined ? { providerBalance: e.providerBalance } : {}),
         ...(e.providerCurrency ? { providerCurrency: e.providerCurrency } : {}),
@@ -125,7 +126,7 @@ const SIZING_MODE: Record<SizingConfig['mode'], SizingMode> = {
 };
 
 /** An intent as stored in the ledger (JSON: dates are ISO strings). */
-type StoredIntent = OrderIntent & { deadline: string | Date };
+type StoredIntent = OrderIntent & { deadline: string | Date; orderExpiresAt?: string | Date };
 
 function explanation(s: SizingExplanation, accountCurrency: string, step: { min: number; max: number; step: number }, tickSize: number) {
   const num = (k: string): number => {
@@ -209,6 +210,7 @@ export function approvedEvent(row: DecisionRow, ctx: ApprovalContext): OrderInte
         ...(intent.stopLoss !== undefined ? { stopLoss: intent.stopLoss } : {}),
         ...(intent.takeProfit !== undefined ? { takeProfit: intent.takeProfit } : {}),
         maxSlippagePoints: intent.maxSlippagePoints ?? 0,
+        ...(intent.orderExpiresAt !== undefined ? { orderExpiresAtUs: toMicros(new Date(intent.orderExpiresAt)) } : {}),
         sizing: explanation(intent.sizing, ctx.accountCurrency, ctx.volume, ctx.tickSize),
         reverseCopied: intent.reversed,
         comment: (intent.comment ?? '').slice(0, 16),
