@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-// `npm test` (through tools/bootstrap.cjs): typecheck, lint, the devstack test profile, every Jest project, then a
-// closing line `tests: N passed, N failed, N skipped` that CI reads. Exits non-zero when any step failed.
+// `npm test` (through tools/bootstrap.cjs): typecheck, lint, the devstack test profile, every Jest project, then the
+// end-to-end suite (tools/e2e: the five services and the simulator as processes, run in band after the rest so it
+// has the machine to itself), then a closing line `tests: N passed, N failed, N skipped` (both Jest runs summed)
+// that CI reads. Exits non-zero when any step failed.
 //
 // Env: TRADEBRIDGE_KEEP_STACK=1 leaves the test stack running afterwards; TRADEBRIDGE_INFRA=external|testcontainers
-// skips the devstack (see tools/devstack/README.md); TRADEBRIDGE_TEST_TIMEOUT_MIN caps the Jest run (default 80).
-// Extra arguments are passed to Jest (e.g. `npm test -- libs/messaging`).
+// skips the devstack (see tools/devstack/README.md); TRADEBRIDGE_TEST_TIMEOUT_MIN caps the Jest run of the projects
+// (default 60) and TRADEBRIDGE_E2E_TIMEOUT_MIN the end-to-end run (default 20), so the whole stays inside CI's 90 min.
+// Extra arguments are passed to the first Jest run (e.g. `npm test -- libs/messaging`); with them the end-to-end
+// step is left out (it is said so), since they pick a subset.
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -103,11 +107,13 @@ async function main() {
   }
 
   const resultsFile = path.join(profilePaths(getProfile('test')).dir, 'jest-results.json');
+  const e2eResultsFile = path.join(profilePaths(getProfile('test')).dir, 'jest-e2e-results.json');
   fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
   fs.rmSync(resultsFile, { force: true });
+  fs.rmSync(e2eResultsFile, { force: true });
   t = Date.now();
-  say(`jest (all projects, maxWorkers 2)${stackOk ? '' : ' without a working stack'}`);
-  const timeoutMin = Number(process.env.TRADEBRIDGE_TEST_TIMEOUT_MIN || 80);
+  say(`jest (all projects but tools/e2e, maxWorkers 2)${stackOk ? '' : ' without a working stack'}`);
+  const timeoutMin = Number(process.env.TRADEBRIDGE_TEST_TIMEOUT_MIN || 60);
   const jestCode = await run(
     bin('jest'),
     [
@@ -125,6 +131,29 @@ async function main() {
   if (jestCode !== 0) failures.push('jest');
   say(`jest ${jestCode === 0 ? 'ok' : `FAILED (exit ${jestCode})`} in ${seconds(t)}`);
 
+  // The end-to-end suite starts six processes of its own: alone, in band, after everything else.
+  const e2eRan = jestArgs.length === 0;
+  if (e2eRan) {
+    t = Date.now();
+    say('jest end to end (tools/e2e: five services and the simulator as processes, in band)');
+    const e2eTimeoutMin = Number(process.env.TRADEBRIDGE_E2E_TIMEOUT_MIN || 20);
+    const e2eCode = await run(
+      bin('jest'),
+      [
+        '-c', path.join(repoRoot, 'tools/e2e/jest.config.js'),
+        '--runInBand',
+        '--json', `--outputFile=${e2eResultsFile}`,
+        '--forceExit',
+        ...(process.env.CI ? ['--ci'] : []),
+      ],
+      { env, timeoutMs: e2eTimeoutMin * 60_000 },
+    );
+    if (e2eCode !== 0) failures.push('e2e');
+    say(`jest end to end ${e2eCode === 0 ? 'ok' : `FAILED (exit ${e2eCode})`} in ${seconds(t)}`);
+  } else {
+    say(`jest end to end left out: Jest arguments were given (${jestArgs.join(' ')}); \`npm run test:e2e\` runs it`);
+  }
+
   // Stop the stack only when this run started it: other runs (developers, other checkouts' Jest) may share it.
   // A stack that failed to come up is stopped too, unless something of it ran before.
   if (mode === 'process') {
@@ -139,16 +168,19 @@ async function main() {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
-  try {
-    const r = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
-    passed = r.numPassedTests;
-    skipped = r.numPendingTests + (r.numTodoTests ?? 0);
-    // A suite that cannot even load has no failed tests of its own; count it as one failure so it is never hidden.
-    failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
-    if (!r.success && failed === 0 && jestCode !== 0) failed = 1;
-  } catch (err) {
-    console.error(`[test] no Jest results in ${resultsFile} (${err.message})`);
-    failed = 1;
+  for (const [file, step] of [[resultsFile, 'jest'], ...(e2eRan ? [[e2eResultsFile, 'e2e']] : [])]) {
+    try {
+      const r = JSON.parse(fs.readFileSync(file, 'utf8'));
+      passed += r.numPassedTests;
+      skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+      // A suite that cannot even load has no failed tests of its own; count it as one failure so it is never hidden.
+      let f = r.numFailedTests + r.numRuntimeErrorTestSuites;
+      if (!r.success && f === 0 && failures.includes(step)) f = 1;
+      failed += f;
+    } catch (err) {
+      console.error(`[test] no Jest results in ${file} (${err.message})`);
+      failed += 1;
+    }
   }
   say(`done in ${seconds(t0)}${failures.length ? `; failed steps: ${failures.join(', ')}` : ''}`);
   console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
