@@ -8,14 +8,16 @@
  * - The "terminal down for a minute" case is shortened to FAULT_TERMINAL_DOWN_MS (20 s).
  * - The Kafka broker restart stops and restarts the test profile's broker, which other suites may share; it runs
  *   unless FAULTS_RESTART_KAFKA=0.
+ * - Each case starts once the platform has settled (every process ready, every account freshly synced and read by
+ *   risk), so its signal fans out to the whole fleet; the PostgreSQL case runs last.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { up } from '@tradebridge/devstack';
-import { marketOpen, postSignal, until } from './fleet';
+import { http, marketOpen, postSignal, until, waitGroupCaughtUp } from './fleet';
 import { startE2E, type E2E } from './harness';
-import { REPO_ROOT, SERVICES, type ServiceName } from './platform';
+import { REPO_ROOT, SERVICES, type ProcessName, type ServiceName } from './platform';
 import { executedByClientId } from './terminal';
 
 jest.setTimeout(1_800_000);
@@ -49,7 +51,32 @@ afterAll(async () => {
 
 const allIds = () => e2e.fleet.accounts.map((a) => a.accountId);
 
-async function send(tag: string, extra: Record<string, unknown> = {}): Promise<string> {
+/**
+ * Before each case: every process ready, every account synced in the last few seconds, and risk's consumer group at
+ * the end of account.synced. Risk refuses accounts whose last sync is older than 10 s (RISK_SYNC_STALE), so a case
+ * started while the platform still recovers from the previous one fans out to only part of the fleet and its fault
+ * strikes after the fan-out instead of in the middle of it.
+ */
+async function settled(): Promise<void> {
+  for (const name of [...SERVICES, 'sim'] as ProcessName[]) {
+    const path = name === 'sim' ? '/health' : '/readyz';
+    await until(async () => (await http('GET', `${e2e.platform.url(name)}${path}`)).status === 200, `${name} ready`, 300_000, 500);
+  }
+  await until(
+    () => {
+      const latest = e2e.observer.latestSync();
+      const freshAfterUs = (Date.now() - 5_000) * 1000;
+      return allIds().every((id) => Number(latest.get(id)?.syncedAtUs ?? 0) > freshAfterUs);
+    },
+    'an account.synced of every account from the last 5 s',
+    300_000,
+    500,
+  );
+  await waitGroupCaughtUp(e2e.platform, e2e.platform.group('risk'), ['account.synced'], 300_000);
+}
+
+async function send(tag: string, extra: Record<string, unknown> = {}, settle = true): Promise<string> {
+  if (settle) await settled();
   const res = await postSignal(e2e.platform, e2e.fleet.source, await marketOpen(e2e.fleet.sim, `${tag}-${Date.now()}`, { ttlSeconds: 300, ...extra }));
   if (res.status !== 201) throw new Error(`signal refused: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.signalId as string;
@@ -105,6 +132,7 @@ async function verdict(name: string, signalId: string): Promise<Record<string, u
     placed: new Set(placed.map((p) => p.intentId)).size,
     execRejected: new Set(e2e.observer.execRejected(signalId).map((e) => e.intentId)).size,
     riskRejected: e2e.observer.riskRejected(signalId).length,
+    riskRejectedReasons: countBy(e2e.observer.riskRejected(signalId).map((e) => String(e.reason))),
     withoutOutcome,
     duplicates,
     lost,
@@ -114,6 +142,12 @@ async function verdict(name: string, signalId: string): Promise<Record<string, u
   results.push(result);
   console.log(`[faults] ${JSON.stringify(result)}`);
   return result;
+}
+
+function countBy(values: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) out[v] = (out[v] ?? 0) + 1;
+  return out;
 }
 
 function expectClean(r: Record<string, unknown>): void {
@@ -155,7 +189,9 @@ describe(`faults during a ${ACCOUNTS}-account fan-out`, () => {
     const id = await send('kafka-restart');
     await midFanOut('execution', id);
     const pidFile = path.join(REPO_ROOT, '.devstack/test/run/kafka.pid');
-    const pid = Number(fs.readFileSync(pidFile, 'utf8').trim().split(/\s+/)[0]);
+    // The devstack writes the pid file as JSON ({"pid": ..., "marker": ...}).
+    const pid = Number((JSON.parse(fs.readFileSync(pidFile, 'utf8')) as { pid: number }).pid);
+    if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no broker pid in ${pidFile}`);
     process.kill(pid, 'SIGTERM');
     await until(() => {
       try {
@@ -169,6 +205,31 @@ describe(`faults during a ${ACCOUNTS}-account fan-out`, () => {
     expectClean(await verdict('Kafka broker restart', id));
   });
 
+  it('the simulator drops the responses of executed trades', async () => {
+    await settled();
+    await e2e.fleet.sim.injectFaultEverywhere({ kind: 'response-lost', probability: 0.2 });
+    try {
+      const id = await send('response-lost', {}, false);
+      expectClean(await verdict('responses of executed trades lost (20 %)', id));
+    } finally {
+      await e2e.fleet.sim.clearAllFaults();
+    }
+  });
+
+  it(`an account whose terminal is down for ${TERMINAL_DOWN_MS / 1000} s (instead of a minute)`, async () => {
+    const down = e2e.fleet.accounts[0]!;
+    await settled();
+    await e2e.fleet.sim.injectFault(down.simId, { kind: 'disconnect', paths: ['*'] } as never);
+    const id = await send('terminal-down', {}, false);
+    await until(() => outcomeCount(id) >= ACCOUNTS - 1, 'the other accounts', 600_000, 500);
+    await new Promise((r) => setTimeout(r, TERMINAL_DOWN_MS));
+    await e2e.fleet.sim.clearFaults(down.simId);
+    const r = await verdict(`terminal of one account down ${TERMINAL_DOWN_MS / 1000} s`, id);
+    expectClean(r);
+    expect(allIds()).toContain(down.accountId);
+  });
+
+  // Last: when a service does not survive it, the cases after it would only measure that crash again.
   it('PostgreSQL connections of every service terminated mid-stream (pg_terminate_backend; no server restart here)', async () => {
     const id = await send('pg-terminate');
     await midFanOut('execution', id);
@@ -181,27 +242,5 @@ describe(`faults during a ${ACCOUNTS}-account fan-out`, () => {
       await db.end();
     }
     expectClean(await verdict('PostgreSQL connections terminated', id));
-  });
-
-  it('the simulator drops the responses of executed trades', async () => {
-    await e2e.fleet.sim.injectFaultEverywhere({ kind: 'response-lost', probability: 0.2 });
-    try {
-      const id = await send('response-lost');
-      expectClean(await verdict('responses of executed trades lost (20 %)', id));
-    } finally {
-      await e2e.fleet.sim.clearAllFaults();
-    }
-  });
-
-  it(`an account whose terminal is down for ${TERMINAL_DOWN_MS / 1000} s (instead of a minute)`, async () => {
-    const down = e2e.fleet.accounts[0]!;
-    await e2e.fleet.sim.injectFault(down.simId, { kind: 'disconnect', paths: ['*'] } as never);
-    const id = await send('terminal-down');
-    await until(() => outcomeCount(id) >= ACCOUNTS - 1, 'the other accounts', 600_000, 500);
-    await new Promise((r) => setTimeout(r, TERMINAL_DOWN_MS));
-    await e2e.fleet.sim.clearFaults(down.simId);
-    const r = await verdict(`terminal of one account down ${TERMINAL_DOWN_MS / 1000} s`, id);
-    expectClean(r);
-    expect(allIds()).toContain(down.accountId);
   });
 });
