@@ -78,6 +78,18 @@ describe('createDb', () => {
     await expect(checkDatabase(db)).resolves.toBeUndefined();
   });
 
+  it('sets synchronous_commit per pool when asked, and leaves the server default otherwise', async () => {
+    const lazy = createDb<DB>({ url, schema: 'svc', poolSize: 1, synchronousCommit: 'off' });
+    try {
+      const setting = await sql<{ v: string; path: string }>`select current_setting('synchronous_commit') as v, current_setting('search_path') as path`.execute(lazy);
+      expect(setting.rows[0]).toEqual({ v: 'off', path: 'svc,public' });
+      const normal = await sql<{ v: string }>`select current_setting('synchronous_commit') as v`.execute(db);
+      expect(normal.rows[0]?.v).toBe('on');
+    } finally {
+      await lazy.destroy();
+    }
+  });
+
   it('withTransaction joins an enclosing transaction and rolls back as one', async () => {
     const before = await db.selectFrom('notes').select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
 

@@ -14,6 +14,11 @@ export interface CreateDbOptions {
   readonly poolSize?: number;
   /** Shown in pg_stat_activity so operators can tell which service holds a connection. */
   readonly applicationName?: string;
+  /**
+   * `'off'`: commits on these connections return before the WAL is flushed (a server crash may lose the last few
+   * hundred milliseconds of them). Only for writes that can be rebuilt from elsewhere; the default is the server's.
+   */
+  readonly synchronousCommit?: 'on' | 'off';
 }
 
 /**
@@ -36,13 +41,21 @@ export function createPool(options: CreateDbOptions): Pool {
     max: options.poolSize ?? 10,
     application_name: options.applicationName,
     // Set per connection at startup, so it survives pool recycling and needs no extra round trip.
-    options: options.schema ? `-c search_path=${options.schema},public` : undefined,
+    options: startupOptions(options),
   });
   // An idle pooled connection that the server terminates (restart, failover, pg_terminate_backend) is emitted as
   // an 'error' on the pool; without a listener Node would crash the whole service. The pool has already dropped
   // that connection and the next checkout opens a new one, so there is nothing else to do here.
   pool.on('error', () => undefined);
   return pool;
+}
+
+function startupOptions(options: CreateDbOptions): string | undefined {
+  const settings = [
+    ...(options.schema ? [`-c search_path=${options.schema},public`] : []),
+    ...(options.synchronousCommit ? [`-c synchronous_commit=${options.synchronousCommit}`] : []),
+  ];
+  return settings.length > 0 ? settings.join(' ') : undefined;
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;

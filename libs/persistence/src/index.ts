@@ -17,6 +17,7 @@ export {
   PG_SERIALIZATION_FAILURE,
   PG_LOCK_NOT_AVAILABLE,
 } from './errors';
+export { WriteBatcher, type WriteBatcherOptions, type FlushBatch } from './write-batcher';
 export { withTransaction, type TransactionOptions } from './transaction';
 export { systemClock, ManualClock, type Clock } from './clock';
 export { checkDatabase } from './health';
