@@ -81,6 +81,9 @@ export async function startExecutionService(options: ExecutionServiceOptions): P
   const db = createDb<ExecutionDb>({ url: config.databaseUrl, schema: EXECUTION_SCHEMA, poolSize: config.dbPoolSize, applicationName: 'execution-service' });
   // The record before each send gets its own connections: it is on the latency path, bookkeeping is not.
   const hotDb = createDb<ExecutionDb>({ url: config.databaseUrl, schema: EXECUTION_SCHEMA, poolSize: config.dbPoolSize, applicationName: 'execution-service-hot' });
+  // Attempt rows, publication marks and final states: a database crash may lose the last of them without harm
+  // (reconciliation with the terminal restores them), so their commits do not wait for the WAL flush.
+  const lazyDb = createDb<ExecutionDb>({ url: config.databaseUrl, schema: EXECUTION_SCHEMA, poolSize: Math.max(2, Math.ceil(config.dbPoolSize / 2)), applicationName: 'execution-service-lazy', synchronousCommit: 'off' });
   const kafka = createKafkaClient({ brokers: config.kafkaBrokers, clientId: 'execution-service', logger });
   const codec = createEventCodec({ registryUrl: config.schemaRegistryUrl, topicPrefix: config.topicPrefix });
   const producer = new EventProducer({ kafka, codec: codec as EventCodec, registry, logger });
@@ -99,6 +102,7 @@ export async function startExecutionService(options: ExecutionServiceOptions): P
     await producer.connect();
     stoppers.push(() => db.destroy());
     stoppers.push(() => hotDb.destroy());
+    stoppers.push(() => lazyDb.destroy());
     stoppers.push(() => producer.disconnect());
 
     const sink: EventSink = {
@@ -185,6 +189,7 @@ export async function startExecutionService(options: ExecutionServiceOptions): P
       {
         db,
         hotDb,
+        lazyDb,
         accounts,
         terminals,
         sink,

@@ -16,18 +16,35 @@ export function relaxed<T>(db: Kysely<ExecutionDb>, work: (trx: Transaction<Exec
   });
 }
 
-/** Records an intent unless it is recorded already; returns the stored row and whether this call created it. */
-export async function recordIntent(db: Db, row: NewOrderRow): Promise<{ readonly row: OrderRow; readonly created: boolean }> {
+/**
+ * Records many intents in one statement (one round trip, one commit): each gets the stored row and whether this call
+ * created it. Of two equal intent ids in one batch, the first creates the row and the second finds it.
+ */
+export async function recordIntents(db: Db, rows: readonly NewOrderRow[]): Promise<Array<{ readonly row: OrderRow; readonly created: boolean }>> {
+  if (rows.length === 0) return [];
   const inserted = await db
     .insertInto('execution_orders')
-    .values(row)
+    .values([...rows])
     .onConflict((oc) => oc.column('intent_id').doNothing())
     .returningAll()
-    .executeTakeFirst();
-  if (inserted) return { row: inserted, created: true };
-  const existing = await findIntent(db, row.intent_id);
-  if (!existing) throw new Error(`intent ${row.intent_id} conflicted on insert but cannot be read`);
-  return { row: existing, created: false };
+    .execute();
+  const fresh = new Map(inserted.map((r) => [r.intent_id.toLowerCase(), r]));
+  const missing = [...new Set(rows.map((r) => r.intent_id.toLowerCase()).filter((id) => !fresh.has(id)))];
+  const existing = new Map(
+    (missing.length > 0 ? await db.selectFrom('execution_orders').selectAll().where('intent_id', 'in', missing).execute() : []).map((r) => [r.intent_id.toLowerCase(), r]),
+  );
+  return rows.map((r) => {
+    const id = r.intent_id.toLowerCase();
+    const created = fresh.get(id);
+    if (created) {
+      fresh.delete(id);
+      existing.set(id, created);
+      return { row: created, created: true };
+    }
+    const row = existing.get(id);
+    if (!row) throw new Error(`intent ${r.intent_id} conflicted on insert but cannot be read`);
+    return { row, created: false };
+  });
 }
 
 export function findIntent(db: Db, intentId: string): Promise<OrderRow | undefined> {
@@ -48,9 +65,77 @@ export function transition(db: Db, intentId: string, expectedVersion: number, up
     .executeTakeFirst();
 }
 
-export async function insertAttempt(db: Db, attempt: NewAttemptRow): Promise<void> {
-  // Idempotent: a resumed intent never records the same attempt number twice.
-  await db.insertInto('execution_attempts').values(attempt).onConflict((oc) => oc.columns(['intent_id', 'attempt']).doNothing()).execute();
+/** One transition of {@link transitionMany}. */
+export interface TransitionRequest {
+  readonly intentId: string;
+  readonly expectedVersion: number;
+  readonly update: OrderUpdate;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+const columnTypesCache = new WeakMap<object, Promise<ReadonlyMap<string, string>>>();
+
+/** execution_orders' column types (udt names such as int4, numeric, timestamptz, jsonb), read once per handle. */
+function columnTypes(db: Kysely<ExecutionDb>): Promise<ReadonlyMap<string, string>> {
+  let types = columnTypesCache.get(db);
+  if (!types) {
+    types = sql<{ column_name: string; udt_name: string }>`select column_name, udt_name from information_schema.columns
+        where table_name = 'execution_orders' and table_schema = current_schema()`
+      .execute(db)
+      .then((r) => new Map(r.rows.map((c) => [c.column_name, c.udt_name])));
+    types.catch(() => columnTypesCache.delete(db));
+    columnTypesCache.set(db, types);
+  }
+  return types;
+}
+
+/**
+ * {@link transition} for many intents: one statement per set of updated columns (usually one for a whole fan-out),
+ * each row still guarded by its own expected version. Returns, per request, the new row or undefined when another
+ * worker moved that intent first. An intent may appear only once per call.
+ */
+export async function transitionMany(db: Kysely<ExecutionDb>, requests: readonly TransitionRequest[]): Promise<Array<OrderRow | undefined>> {
+  if (requests.length === 0) return [];
+  if (new Set(requests.map((r) => r.intentId.toLowerCase())).size !== requests.length) throw new Error('transitionMany: an intent appears twice');
+  const types = await columnTypes(db);
+  const groups = new Map<string, { columns: string[]; requests: TransitionRequest[] }>();
+  for (const r of requests) {
+    const columns = Object.keys(r.update).filter((c) => (r.update as Record<string, unknown>)[c] !== undefined).sort();
+    const key = columns.join(',');
+    const group = groups.get(key) ?? { columns, requests: [] };
+    group.requests.push(r);
+    groups.set(key, group);
+  }
+  const byId = new Map<string, OrderRow>();
+  for (const { columns, requests: group } of groups.values()) {
+    for (const c of columns) {
+      if (!IDENTIFIER.test(c) || !types.has(c)) throw new Error(`transitionMany: unknown column ${c}`);
+    }
+    const arrays = columns.map((c) => {
+      const values = group.map((r) => {
+        const v = (r.update as Record<string, unknown>)[c];
+        return v instanceof Date ? v.toISOString() : v;
+      });
+      return sql`${values}::${sql.raw(types.get(c)!)}[]`;
+    });
+    const assignments = columns.map((c) => sql`${sql.ref(c)} = v.${sql.ref(c)}`);
+    const names = columns.map((c) => sql.ref(c));
+    const ids = group.map((r) => r.intentId);
+    const versions = group.map((r) => r.expectedVersion);
+    const rows = await sql<OrderRow>`update execution_orders o
+        set ${sql.join(assignments)}, version = o.version + 1, updated_at = now()
+        from unnest(${ids}::uuid[], ${versions}::int4[], ${sql.join(arrays)}) as v(intent_id_, expected_version_, ${sql.join(names)})
+        where o.intent_id = v.intent_id_ and o.version = v.expected_version_
+        returning o.*`.execute(db);
+    for (const row of rows.rows) byId.set(row.intent_id.toLowerCase(), row);
+  }
+  return requests.map((r) => byId.get(r.intentId.toLowerCase()));
+}
+
+/** Attempt rows in one statement. Idempotent: a resumed intent never records the same attempt number twice. */
+export async function insertAttempts(db: Db, attempts: readonly NewAttemptRow[]): Promise<void> {
+  if (attempts.length === 0) return;
+  await db.insertInto('execution_attempts').values([...attempts]).onConflict((oc) => oc.columns(['intent_id', 'attempt']).doNothing()).execute();
 }
 
 export function attemptsOf(db: Db, intentId: string) {
@@ -87,8 +172,14 @@ export async function unpublishedIntentIds(db: Db, before: Date, limit: number):
   return rows.map((r) => r.intent_id);
 }
 
-export async function markPublished(db: Db, intentId: string, version: number): Promise<void> {
-  await db.updateTable('execution_orders').set({ results_published_at: sql<Date>`now()` }).where('intent_id', '=', intentId).where('version', '=', version).execute();
+/** Marks the results of these intents as acknowledged by Kafka (only at the version that produced them), in one statement. */
+export async function markManyPublished(db: Db, marks: ReadonlyArray<{ readonly intentId: string; readonly version: number }>): Promise<void> {
+  if (marks.length === 0) return;
+  const ids = marks.map((m) => m.intentId);
+  const versions = marks.map((m) => m.version);
+  await sql`update execution_orders o set results_published_at = now()
+            from unnest(${ids}::uuid[], ${versions}::int[]) as m(intent_id, version)
+            where o.intent_id = m.intent_id and o.version = m.version`.execute(db);
 }
 
 /** Intents not final and unchanged for longer than `olderThan`, or with at least `minAttempts` attempts, newest first. */

@@ -56,6 +56,7 @@ export class MarketData {
     private readonly specTtlMs = 10 * 60_000,
     private readonly priceTtlMs = 2_000,
     private readonly infoTtlMs = 60_000,
+    private readonly tickValueTtlMs = 60_000,
   ) {}
 
   spec(accountId: string, terminal: TradingTerminal, symbol: string): Promise<SymbolSpec> {
@@ -65,6 +66,14 @@ export class MarketData {
   /** A fresh price when `fresh`, else one at most priceTtlMs old. */
   price(accountId: string, terminal: TradingTerminal, symbol: string, fresh = false): Promise<Price> {
     return this.cached(this.prices, `${accountId}\u0000${symbol}`, fresh ? 0 : this.priceTtlMs, () => terminal.getPrice(symbol));
+  }
+
+  /**
+   * A price read for its tick value only (converting slippage points into account currency): the tick value moves
+   * with exchange rates, slowly, so a price up to tickValueTtlMs old serves and a fan-out costs no extra read per fill.
+   */
+  priceForTickValue(accountId: string, terminal: TradingTerminal, symbol: string): Promise<Price> {
+    return this.cached(this.prices, `${accountId}\u0000${symbol}`, this.tickValueTtlMs, () => terminal.getPrice(symbol));
   }
 
   accountInfo(accountId: string, terminal: TradingTerminal): Promise<AccountInfo> {
