@@ -5,14 +5,16 @@
 //   npm run bench:execution            (needs the devstack test profile: npm run -s devstack -- up --profile test)
 //   BENCH_ROUNDS_1=30 BENCH_ROUNDS_100=5 BENCH_ROUNDS_1000=2 npm run bench:execution
 //
-// Pipeline measured (the execution service, in this process): risk.approved on Kafka -> key-ordered consumer ->
+// Pipeline measured (the execution service, in its own process): risk.approved on Kafka -> key-ordered consumer ->
 // intent recorded in PostgreSQL (RECEIVED, then IN_FLIGHT committed) -> POST /trade to the simulator -> answer.
 // Each intent carries signal_accepted_at_us = the moment the fan-out was published, so the figure covers the Kafka hop
 // into execution, both commits and the broker round trip; it does not include the signal and risk services.
-// The simulator runs as its own process (node tools/mt-sim), so it does not share this event loop.
+// The simulator and the service run as their own processes (node tools/mt-sim, node services/execution/src/main.ts),
+// so neither shares an event loop with the bench's producer and reader (BENCH_IN_PROCESS=1: service in this process).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { MetaApiTerminal, createMetaApiAgent } from '@tradebridge/bridge';
@@ -45,6 +47,14 @@ const rounds: Record<number, number> = {
 const MAX_ACCOUNTS = Math.max(...SIZES);
 const FANOUT_TIMEOUT_MS = Number(process.env.BENCH_FANOUT_TIMEOUT_MS ?? 600_000);
 
+interface Split {
+  toReceivedP50Ms: number;
+  toSentP50Ms: number;
+  toAckP50Ms: number;
+  /** CPU of the execution service per intent (its processes; in-process mode: this whole process). */
+  cpuMsPerIntent: number;
+}
+
 interface Row {
   brokerLatencyMs: number;
   accounts: number;
@@ -54,6 +64,8 @@ interface Row {
   p99Ms: number;
   maxMs: number;
   lastAckMs: number;
+  /** Service rows: p50 of each part of the path, averaged over the rounds. */
+  split?: Split;
 }
 
 const fixture = <T>(topic: string): T => JSON.parse(readFileSync(path.join(FIXTURES, topic, 'v1.json'), 'utf8')) as T;
@@ -88,6 +100,56 @@ async function startSimProcess(accounts: number): Promise<{ child: ChildProcess;
 }
 
 let simChild: ChildProcess | undefined;
+const IN_PROCESS = process.env.BENCH_IN_PROCESS === '1';
+const REPLICAS = Math.max(1, Number(process.env.BENCH_REPLICAS ?? 1));
+
+/** The execution service started as `node services/execution/src/main.ts`. */
+class ServiceProcess {
+  constructor(readonly child: ChildProcess) {}
+
+  /** User + system CPU the process has used so far, from /proc (clock ticks of 10 ms). */
+  cpuMs(): number {
+    const fields = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+
+  async close(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
+  const port = await freePort();
+  // BENCH_SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the service.
+  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0);
+  const child = spawn(process.execPath, [...nodeArgs, '-r', path.join(ROOT, 'tools/register-ts.cjs'), path.join(ROOT, 'services/execution/src/main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, EXECUTION_HTTP_PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  serviceChildren.push(child);
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the execution service exited with ${child.exitCode} during startup`);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+    if (ready) return new ServiceProcess(child);
+    if (Date.now() > deadline) throw new Error('the execution service was not ready after 180 s');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+const serviceChildren: ChildProcess[] = [];
 
 async function main(): Promise<void> {
   const infra = testInfra();
@@ -115,7 +177,7 @@ async function main(): Promise<void> {
   const producer = new EventProducer({ kafka, codec: codec as EventCodec, logger: silentLogger });
   await producer.connect();
 
-  process.env.EXECUTION_SECRET_BENCH_SIM = 'sim-token';
+  process.env.EXECUTION_SECRET_BENCH_SIM = 'sim-token'; // in-process mode reads it from here
   const accounts = simAccounts.map((s) => ({ accountId: randomUUID(), simId: s.id, platform: s.platform }));
   const base = fixture<AccountConfigured>('account.config');
   await Promise.all(
@@ -131,25 +193,37 @@ async function main(): Promise<void> {
     ),
   );
 
-  const service = await startExecutionService({
-    config: loadConfig({
-      DATABASE_URL: database.url,
-      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-      SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
-      KAFKA_TOPIC_PREFIX: topicPrefix,
-      EXECUTION_GROUP_ID: uniqueName('execution-bench'),
-      EXECUTION_HTTP_HOST: '127.0.0.1',
-      EXECUTION_HTTP_PORT: '0',
-      EXECUTION_HEARTBEAT_INTERVAL: '60s',
-      EXECUTION_CONFIRM_FILLS: process.env.BENCH_CONFIRM_FILLS ?? 'true',
-      EXECUTION_ENRICH_FILLS: process.env.BENCH_ENRICH_FILLS ?? 'true',
-      LOG_LEVEL: 'warn',
-    }),
-    logger: silentLogger,
-    migrationsDir: path.join(ROOT, 'services/execution/migrations'),
-  });
+  const serviceEnv: Record<string, string> = {
+    DATABASE_URL: database.url,
+    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
+    KAFKA_TOPIC_PREFIX: topicPrefix,
+    EXECUTION_GROUP_ID: uniqueName('execution-bench'),
+    EXECUTION_HTTP_HOST: '127.0.0.1',
+    EXECUTION_HEARTBEAT_INTERVAL: '60s',
+    EXECUTION_CONFIRM_FILLS: process.env.BENCH_CONFIRM_FILLS ?? 'true',
+    EXECUTION_ENRICH_FILLS: process.env.BENCH_ENRICH_FILLS ?? 'true',
+    LOG_LEVEL: 'warn',
+  };
+  // The service runs as its own process, as deployed: the bench's producer and reader do not share its event loop.
+  // BENCH_IN_PROCESS=1 runs it inside this process instead (for profiling with --cpu-prof).
+  // BENCH_REPLICAS=N starts N service processes in one consumer group: Kafka splits the accounts' partitions.
+  const services = IN_PROCESS
+    ? [
+        await startExecutionService({
+          config: loadConfig({ ...serviceEnv, EXECUTION_HTTP_PORT: '0' }),
+          logger: silentLogger,
+          migrationsDir: path.join(ROOT, 'services/execution/migrations'),
+        }),
+      ]
+    : await Promise.all(Array.from({ length: REPLICAS }, () => startServiceProcess({ ...serviceEnv, EXECUTION_SECRET_BENCH_SIM: 'sim-token' })));
+  const cpuOfService = () =>
+    services.reduce((sum, s) => sum + (s instanceof ServiceProcess ? s.cpuMs() : (process.cpuUsage().user + process.cpuUsage().system) / 1000), 0);
 
   const acks = new Map<string, number>();
+  // Where the time goes, summed over the measured fan-outs: Kafka hop and consumer queue, received -> request sent
+  // (decode, both commits, terminal lookup), sent -> acknowledged (the broker round trip).
+  const splits = new Map<string, { toReceived: number; toSent: number; toAck: number }>();
   const consumer = kafka.consumer({ groupId: uniqueName('execution-bench-reader'), maxWaitTimeInMs: 20 });
   await consumer.connect();
   await consumer.subscribe({ topics: [`${topicPrefix}execution.order.placed`, `${topicPrefix}execution.order.rejected`], fromBeginning: true });
@@ -159,14 +233,22 @@ async function main(): Promise<void> {
       const placed = value as OrderPlaced;
       const latency = placed.latency;
       const ms = topic.endsWith('placed') && latency?.brokerAcknowledgedAtUs ? (latency.brokerAcknowledgedAtUs - latency.signalAcceptedAtUs) / 1000 : NaN;
+      if (latency?.brokerSentAtUs && latency.brokerAcknowledgedAtUs) {
+        splits.set(placed.intentId, {
+          toReceived: (latency.executionReceivedAtUs - latency.signalAcceptedAtUs) / 1000,
+          toSent: (latency.brokerSentAtUs - latency.executionReceivedAtUs) / 1000,
+          toAck: (latency.brokerAcknowledgedAtUs - latency.brokerSentAtUs) / 1000,
+        });
+      }
       acks.set(placed.intentId, ms);
     },
   });
 
   const approved = fixture<OrderIntentApproved>('risk.approved');
   const { entryPrice: _e, stopLoss: _s, takeProfit: _t, orderExpiresAtUs: _o, ...intentBase } = approved;
-  const fanOut = async (n: number): Promise<{ latencies: number[]; lastAck: number }> => {
+  const fanOut = async (n: number): Promise<{ latencies: number[]; lastAck: number; split: Split }> => {
     const signalId = randomUUID();
+    const cpuBefore = cpuOfService();
     const accepted = nowMicros();
     const intents: OrderIntentApproved[] = accounts.slice(0, n).map((a) => ({
       ...intentBase,
@@ -198,7 +280,16 @@ async function main(): Promise<void> {
     }
     const latencies = intents.map((i) => acks.get(i.intentId)!);
     if (latencies.some((x) => Number.isNaN(x))) throw new Error('some intents were rejected; see execution.order.rejected');
-    return { latencies, lastAck: Math.max(...latencies) };
+    const parts = intents.map((i) => splits.get(i.intentId)).filter((x) => x !== undefined);
+    const p50 = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+    const cpuMs = cpuOfService() - cpuBefore;
+    const split = {
+      toReceivedP50Ms: p50(parts.map((x) => x.toReceived)),
+      toSentP50Ms: p50(parts.map((x) => x.toSent)),
+      toAckP50Ms: p50(parts.map((x) => x.toAck)),
+      cpuMsPerIntent: cpuMs / n,
+    };
+    return { latencies, lastAck: Math.max(...latencies), split };
   };
 
   // The sequential baseline: the same fan-out as a plain loop over the bridge (one order after the other, no Kafka,
@@ -224,12 +315,16 @@ async function main(): Promise<void> {
       await fanOut(n); // warm-up: caches, JIT, connections
       const samples: number[] = [];
       const lasts: number[] = [];
+      const roundSplits: Split[] = [];
       for (let r = 0; r < rounds[n]!; r += 1) {
-        const { latencies, lastAck } = await fanOut(n);
+        const { latencies, lastAck, split } = await fanOut(n);
         samples.push(...latencies);
         lasts.push(lastAck);
+        roundSplits.push(split);
       }
-      rows.push({ brokerLatencyMs: latencyMs, accounts: n, mode: 'service', ...summarize(samples, lasts) });
+      const mean = (f: (x: Split) => number) => Math.round((roundSplits.reduce((a, x) => a + f(x), 0) / roundSplits.length) * 100) / 100;
+      const split = { toReceivedP50Ms: mean((x) => x.toReceivedP50Ms), toSentP50Ms: mean((x) => x.toSentP50Ms), toAckP50Ms: mean((x) => x.toAckP50Ms), cpuMsPerIntent: mean((x) => x.cpuMsPerIntent) };
+      rows.push({ brokerLatencyMs: latencyMs, accounts: n, mode: 'service', ...summarize(samples, lasts), split });
       const seqSamples: number[] = [];
       const seqLasts: number[] = [];
       for (let r = 0; r < Math.max(1, Math.min(rounds[n]!, n >= 1000 ? 1 : rounds[n]!)); r += 1) {
@@ -243,7 +338,7 @@ async function main(): Promise<void> {
   }
 
   await consumer.disconnect();
-  await service.close();
+  await Promise.all(services.map((s) => s.close()));
   await producer.disconnect();
   await agent.close();
   sim.child.kill('SIGTERM');
@@ -269,7 +364,7 @@ async function main(): Promise<void> {
     measuredFrom: 'risk.approved published with signal_accepted_at_us = now, to broker acknowledgement (OrderPlaced.latency)',
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadavg: os.loadavg() },
     rounds,
-    settings: { confirmFills: process.env.BENCH_CONFIRM_FILLS ?? 'true', enrichFills: process.env.BENCH_ENRICH_FILLS ?? 'true' },
+    settings: { serviceProcess: IN_PROCESS ? 'in the bench process' : 'own process', replicas: IN_PROCESS ? 1 : REPLICAS, confirmFills: process.env.BENCH_CONFIRM_FILLS ?? 'true', enrichFills: process.env.BENCH_ENRICH_FILLS ?? 'true' },
     target: { description: 'p99 < 100 ms for 100 accounts at 20 ms broker latency', p99Ms: target.p99Ms, met: target.p99Ms < 100 },
     rows,
     comparisons,
@@ -285,5 +380,6 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
   simChild?.kill('SIGKILL');
+  for (const c of serviceChildren) c.kill('SIGKILL');
   process.exit(1);
 });
