@@ -65,6 +65,32 @@ describe('createDb', () => {
     expect(answer).toEqual({ ok: 1 });
   });
 
+  it('survives the server terminating a connection that is checked out between statements (inside a transaction)', async () => {
+    const held = createDb<DB>({ url, schema: 'svc', poolSize: 1, applicationName: 'persistence-spec-held' });
+    try {
+      const outcome = await held
+        .transaction()
+        .execute(async (trx) => {
+          await sql`select 1`.execute(trx);
+          // when the server terminates the connection while the transaction holds it between two statements
+          const admin = new Client({ connectionString: url });
+          await admin.connect();
+          await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'persistence-spec-held'`);
+          await admin.end();
+          await new Promise((resolve) => setTimeout(resolve, 200)); // the termination notice arrives as a Client 'error'
+          await sql`select 1`.execute(trx);
+          return 'committed';
+        })
+        .catch((error: Error) => `failed: ${error.message}`);
+      // then only the transaction fails (before the fix the unhandled Client 'error' crashed the process)
+      expect(outcome).toMatch(/^failed: /);
+      const after = await sql<{ ok: number }>`select 1 as ok`.execute(held);
+      expect(after.rows[0]).toEqual({ ok: 1 });
+    } finally {
+      await held.destroy();
+    }
+  });
+
   it('sends query-builder and raw queries to the service schema and names the application', async () => {
     await db.insertInto('notes').values({ body: 'from the builder' }).execute();
     await sql`insert into notes (body) values ('from raw sql')`.execute(db);

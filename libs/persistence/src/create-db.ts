@@ -47,6 +47,12 @@ export function createPool(options: CreateDbOptions): Pool {
   // an 'error' on the pool; without a listener Node would crash the whole service. The pool has already dropped
   // that connection and the next checkout opens a new one, so there is nothing else to do here.
   pool.on('error', () => undefined);
+  // A connection that is checked out but between statements (inside a transaction, or held for a session lock) gets
+  // the same termination as an 'error' on its Client, which pg-pool does not listen to while the client is out. The
+  // next query on it fails with that error and pg-pool discards it on release; the process must not crash meanwhile.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
 }
 
