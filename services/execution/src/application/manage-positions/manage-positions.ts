@@ -11,7 +11,7 @@ import type { IntentExecutor, ManageOutcome, Run } from '../execute-intent/inten
 import type { MarketData } from '../execute-intent/support';
 
 /** One thing a management intent acts on. */
-interface Target {
+export interface Target {
   readonly key: string;
   readonly positionId?: string;
   readonly orderId?: string;
@@ -139,6 +139,21 @@ export function createManageHandler(deps: ManageDeps, executor: () => IntentExec
   };
 }
 
+/**
+ * MT4 closes a partially closed ticket and reopens the remainder under a new ticket commented `from #<old ticket>`.
+ * A target whose ticket is gone follows that chain (several partial closes make several links) to the ticket that
+ * holds the remainder now, so a close or modify sent before sync has reported the new ticket still finds it.
+ */
+export function followReticket(target: Target, positions: readonly Position[]): Target {
+  let id = target.positionId!;
+  for (let hop = 0; hop < 50 && !positions.some((p) => p.id === id); hop++) {
+    const next = positions.find((p) => /from #(\d+)/.exec(p.comment ?? '')?.[1] === id);
+    if (!next) return target;
+    id = next.id;
+  }
+  return id === target.positionId ? target : { ...target, key: `p${id}`, positionId: id };
+}
+
 async function resolveTargets(db: Kysely<ExecutionDb>, run: Run, positions: readonly Position[], orders: readonly Order[]): Promise<Target[]> {
   const { intent } = run;
   const targets = new Map<string, Target>();
@@ -159,7 +174,7 @@ async function resolveTargets(db: Kysely<ExecutionDb>, run: Run, positions: read
     if (run.kind === 'cancel') for (const o of orders) add({ key: `o${o.id}`, orderId: o.id, openingIntentId: '' });
     else for (const p of positions) add({ key: `p${p.id}`, positionId: p.id, openingIntentId: '' });
   }
-  const all = [...targets.values()];
+  const all = [...new Map([...targets.values()].map((t) => (t.positionId ? followReticket(t, positions) : t)).map((t) => [t.key, t])).values()];
   // Only what the terminal still holds: a closed position or deleted order is no longer a target.
   return all.filter((t) => (t.positionId ? positions.some((p) => p.id === t.positionId) : orders.some((o) => o.id === t.orderId)));
 }
