@@ -9,7 +9,7 @@
  * - The Kafka broker restart stops and restarts the test profile's broker, which other suites may share; it runs
  *   unless FAULTS_RESTART_KAFKA=0.
  * - Each case starts once the platform has settled (every process ready, every account freshly synced and read by
- *   risk), so its signal fans out to the whole fleet; the PostgreSQL case runs last.
+ *   risk), so its signal fans out to the whole fleet; risk's SIGKILL and the PostgreSQL case run last.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -176,13 +176,19 @@ async function midFanOut(name: ServiceName, signalId: string): Promise<void> {
   await until(progress, `the fan-out of ${signalId} under way`, 300_000, 50);
 }
 
+async function killCase(service: ServiceName): Promise<void> {
+  const id = await send(`kill-${service}`);
+  await midFanOut(service, id);
+  await e2e.platform.kill(service, 'SIGKILL');
+  await e2e.platform.restart(service);
+  expectClean(await verdict(`SIGKILL ${service}`, id));
+}
+
 describe(`faults during a ${ACCOUNTS}-account fan-out`, () => {
-  it.each(SERVICES.map((s) => [s]))('SIGKILL of %s in the middle, then a restart: exactly one trade per intent', async (service) => {
-    const id = await send(`kill-${service}`);
-    await midFanOut(service as ServiceName, id);
-    await e2e.platform.kill(service as ServiceName, 'SIGKILL');
-    await e2e.platform.restart(service as ServiceName);
-    expectClean(await verdict(`SIGKILL ${service}`, id));
+  // risk's SIGKILL runs late: after its restart risk reads the account.synced backlog (500 snapshots a second) and,
+  // on a busy 2-core machine, may not catch up for minutes, which would keep every later case from settling.
+  it.each(SERVICES.filter((s) => s !== 'risk').map((s) => [s]))('SIGKILL of %s in the middle, then a restart: exactly one trade per intent', async (service) => {
+    await killCase(service as ServiceName);
   });
 
   (process.env.FAULTS_RESTART_KAFKA === '0' ? it.skip : it)('the Kafka broker restarted mid-stream', async () => {
@@ -227,6 +233,10 @@ describe(`faults during a ${ACCOUNTS}-account fan-out`, () => {
     const r = await verdict(`terminal of one account down ${TERMINAL_DOWN_MS / 1000} s`, id);
     expectClean(r);
     expect(allIds()).toContain(down.accountId);
+  });
+
+  it('SIGKILL of risk in the middle, then a restart: exactly one trade per intent', async () => {
+    await killCase('risk');
   });
 
   // Last: when a service does not survive it, the cases after it would only measure that crash again.
