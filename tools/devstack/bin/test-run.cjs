@@ -7,6 +7,8 @@
 // Env: TRADEBRIDGE_KEEP_STACK=1 leaves the test stack running afterwards; TRADEBRIDGE_INFRA=external|testcontainers
 // skips the devstack (see tools/devstack/README.md); TRADEBRIDGE_TEST_TIMEOUT_MIN caps the Jest run of the projects
 // (default 60) and TRADEBRIDGE_E2E_TIMEOUT_MIN the end-to-end run (default 20), so the whole stays inside CI's 90 min.
+// TRADEBRIDGE_FAULTS=1 (what .ci/run sets) adds the fault suite (`npm run test:faults`) as a third step when the time left
+// of the CI budget (TRADEBRIDGE_CI_BUDGET_MIN, default 90) covers it; it is then counted in the closing line too.
 // Extra arguments are passed to the first Jest run (e.g. `npm test -- libs/messaging`); with them the end-to-end
 // step is left out (it is said so), since they pick a subset.
 'use strict';
@@ -21,6 +23,10 @@ process.on('warning', (w) => {
   if (w.name !== 'TimeoutNegativeWarning') console.error(`${w.name}: ${w.message}`);
 });
 
+// Minutes `npm run test:faults` (500 accounts) is given at least. An estimate: on the shared 2-core development
+// machine a 100-account run took 22 min (its failing cases waiting out their deadlines), and no 500-account run has
+// completed there yet. The step is stopped when CI's budget runs out in any case.
+const FAULTS_NEED_MIN = 45;
 const bin = (name) => path.join(repoRoot, 'node_modules', '.bin', name);
 const say = (msg) => console.log(`\n[test] ${msg}`);
 
@@ -59,6 +65,20 @@ function run(command, args, { env = process.env, timeoutMs } = {}) {
 
 function seconds(since) {
   return `${((Date.now() - since) / 1000).toFixed(0)} s`;
+}
+
+/** Minutes left of the CI budget (TRADEBRIDGE_CI_BUDGET_MIN, default 90), keeping 10 for install, stack stop and CI. */
+function budgetLeftMin(t0) {
+  return Number(process.env.TRADEBRIDGE_CI_BUDGET_MIN || 90) - 10 - (Date.now() - t0) / 60_000;
+}
+
+/** Whether the fault suite fits in what is left (it needs TRADEBRIDGE_FAULTS_NEED_MIN, default FAULTS_NEED_MIN). */
+function fitsFaults(t0) {
+  const need = Number(process.env.TRADEBRIDGE_FAULTS_NEED_MIN || FAULTS_NEED_MIN);
+  const left = budgetLeftMin(t0);
+  if (left >= need) return true;
+  say(`jest fault suite left out: ${left.toFixed(0)} min left of the CI budget, it needs ${need} (TRADEBRIDGE_FAULTS_NEED_MIN)`);
+  return false;
 }
 
 async function main() {
@@ -108,9 +128,11 @@ async function main() {
 
   const resultsFile = path.join(profilePaths(getProfile('test')).dir, 'jest-results.json');
   const e2eResultsFile = path.join(profilePaths(getProfile('test')).dir, 'jest-e2e-results.json');
+  const faultsResultsFile = path.join(profilePaths(getProfile('test')).dir, 'jest-faults-results.json');
   fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
   fs.rmSync(resultsFile, { force: true });
   fs.rmSync(e2eResultsFile, { force: true });
+  fs.rmSync(faultsResultsFile, { force: true });
   t = Date.now();
   say(`jest (all projects but tools/e2e, maxWorkers 2)${stackOk ? '' : ' without a working stack'}`);
   const timeoutMin = Number(process.env.TRADEBRIDGE_TEST_TIMEOUT_MIN || 60);
@@ -154,6 +176,26 @@ async function main() {
     say(`jest end to end left out: Jest arguments were given (${jestArgs.join(' ')}); \`npm run test:e2e\` runs it`);
   }
 
+  // The fault suite (tools/e2e faults: 500 accounts, SIGKILLs, lost responses...) takes tens of minutes: only where it
+  // is asked for (.ci/run sets TRADEBRIDGE_FAULTS=1), and only when what is left of the CI budget covers it.
+  const faultsRan = e2eRan && process.env.TRADEBRIDGE_FAULTS === '1' && fitsFaults(t0);
+  if (faultsRan) {
+    t = Date.now();
+    const leftMin = budgetLeftMin(t0);
+    say(`jest fault suite (tools/e2e faults, ${process.env.FAULT_ACCOUNTS || 500} accounts, in band; stopped after ${leftMin.toFixed(0)} min)`);
+    const faultsCode = await run(
+      bin('jest'),
+      ['-c', path.join(repoRoot, 'tools/e2e/jest.config.js'), '--runInBand', '--json', `--outputFile=${faultsResultsFile}`, '--forceExit', ...(process.env.CI ? ['--ci'] : [])],
+      {
+        // The Kafka restart case stops the test profile's broker: only when this run started it (nobody shares it).
+        env: { ...env, TRADEBRIDGE_E2E_FAULTS: '1', FAULTS_RESTART_KAFKA: startedHere ? (process.env.FAULTS_RESTART_KAFKA ?? '1') : '0' },
+        timeoutMs: leftMin * 60_000,
+      },
+    );
+    if (faultsCode !== 0) failures.push('faults');
+    say(`jest fault suite ${faultsCode === 0 ? 'ok' : `FAILED (exit ${faultsCode})`} in ${seconds(t)}`);
+  }
+
   // Stop the stack only when this run started it: other runs (developers, other checkouts' Jest) may share it.
   // A stack that failed to come up is stopped too, unless something of it ran before.
   if (mode === 'process') {
@@ -168,7 +210,8 @@ async function main() {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
-  for (const [file, step] of [[resultsFile, 'jest'], ...(e2eRan ? [[e2eResultsFile, 'e2e']] : [])]) {
+  const counted = [[resultsFile, 'jest'], ...(e2eRan ? [[e2eResultsFile, 'e2e']] : []), ...(faultsRan ? [[faultsResultsFile, 'faults']] : [])];
+  for (const [file, step] of counted) {
     try {
       const r = JSON.parse(fs.readFileSync(file, 'utf8'));
       passed += r.numPassedTests;
