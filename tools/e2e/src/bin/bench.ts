@@ -93,6 +93,8 @@ interface LatencyRow {
   signals: number;
   orders: number;
   rejected: number;
+  /** Rejections by reason code (risk and execution). */
+  reasons: Record<string, number>;
   p50Ms: number | null;
   p99Ms: number | null;
   maxMs: number | null;
@@ -172,13 +174,15 @@ async function main(): Promise<void> {
         const lats: number[] = [];
         let orders = 0;
         let rejected = 0;
+        const reasons: Record<string, number> = {};
         for (let r = 0; r < rounds; r += 1) {
           const res = await fire(platform, fleet, observer, sources[size]!, size, `lat-${brokerLatency}-${size}-${r}`);
           lats.push(...res.latencies);
           orders += res.placed;
           rejected += res.rejected;
+          for (const [k, v] of Object.entries(res.reasons)) reasons[k] = (reasons[k] ?? 0) + v;
         }
-        const row = { accounts: size, brokerLatencyMs: brokerLatency, signals: rounds, orders, rejected, p50Ms: round(percentile(lats, 50)), p99Ms: round(percentile(lats, 99)), maxMs: round(Math.max(...lats)) };
+        const row = { accounts: size, brokerLatencyMs: brokerLatency, signals: rounds, orders, rejected, reasons, p50Ms: round(percentile(lats, 50)), p99Ms: round(percentile(lats, 99)), maxMs: round(Math.max(...lats)) };
         rows.push(row);
         say(`latency ${JSON.stringify(row)}`);
       }
@@ -262,9 +266,9 @@ function markdown(o: any): string {
     '',
     '## Signal -> broker latency',
     '',
-    '| accounts | broker latency | signals | orders placed | rejected | p50 ms | p99 ms | max ms |',
+    '| accounts | broker latency | signals | orders placed | rejected (reasons) | p50 ms | p99 ms | max ms |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...o.latency.map((r: any) => `| ${r.accounts} | ${r.brokerLatencyMs} ms | ${r.signals} | ${r.orders} | ${r.rejected} | ${n(r.p50Ms)} | ${n(r.p99Ms)} | ${n(r.maxMs)} |`),
+    ...o.latency.map((r: any) => `| ${r.accounts} | ${r.brokerLatencyMs} ms | ${r.signals} | ${r.orders} | ${r.rejected}${Object.keys(r.reasons ?? {}).length ? ` (${Object.entries(r.reasons).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''} | ${n(r.p50Ms)} | ${n(r.p99Ms)} | ${n(r.maxMs)} |`),
     '',
     '## Sustained, sync, memory',
     '',
@@ -290,13 +294,22 @@ function markdown(o: any): string {
   return lines.join('\n');
 }
 
-async function fire(platform: Platform, fleet: Fleet, observer: TopicObserver, source: SignalSource, size: number, tag: string): Promise<{ latencies: number[]; placed: number; rejected: number }> {
+async function fire(
+  platform: Platform,
+  fleet: Fleet,
+  observer: TopicObserver,
+  source: SignalSource,
+  size: number,
+  tag: string,
+): Promise<{ latencies: number[]; placed: number; rejected: number; reasons: Record<string, number> }> {
   const res = await postSignal(platform, source, await marketOpen(fleet.sim, `${tag}-${Date.now()}`));
   if (res.status !== 201) throw new Error(`signal refused: ${res.status} ${JSON.stringify(res.body)}`);
   const id = res.body.signalId as string;
   await until(() => observer.placed(id).length + observer.execRejected(id).length + observer.riskRejected(id).length >= size, `outcomes of ${tag}`, 600_000, 200);
   const placed = observer.placed(id);
-  return { latencies: placed.map(brokerLatencyMs).filter((v): v is number => v !== undefined), placed: placed.length, rejected: observer.execRejected(id).length + observer.riskRejected(id).length };
+  const reasons: Record<string, number> = {};
+  for (const r of [...observer.riskRejected(id), ...observer.execRejected(id)]) reasons[String(r.reason)] = (reasons[String(r.reason)] ?? 0) + 1;
+  return { latencies: placed.map(brokerLatencyMs).filter((v): v is number => v !== undefined), placed: placed.length, rejected: observer.execRejected(id).length + observer.riskRejected(id).length, reasons };
 }
 
 function sleepMs(ms: number): Promise<void> {
