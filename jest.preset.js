@@ -2,19 +2,7 @@
 // libraries resolve to their sources so tests never need a prior build.
 const path = require('node:path');
 
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-      keepClassNames: true,
-    },
-    module: { type: 'commonjs' },
-    sourceMaps: 'inline',
-  },
-];
+const swc = ['@swc/jest', require('./tools/swc-options.cjs')];
 
 module.exports = (dir) => ({
   displayName: path.relative(__dirname, dir),

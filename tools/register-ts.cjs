@@ -7,6 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const Module = require('node:module');
 const swc = require('@swc/core');
+const swcOptions = require('./swc-options.cjs');
 
 const root = path.resolve(__dirname, '..');
 const PACKAGES = /^@tradebridge\/(contracts|messaging|persistence|observability|bridge|devstack|mt-sim)$/;
@@ -20,16 +21,6 @@ Module._resolveFilename = function resolveTradebridge(request, ...rest) {
 };
 
 require.extensions['.ts'] = function compileTs(module, filename) {
-  const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), {
-    filename,
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-      keepClassNames: true,
-    },
-    module: { type: 'commonjs' },
-    sourceMaps: 'inline',
-  });
+  const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), { ...swcOptions, filename });
   module._compile(code, filename);
 };
