@@ -10,7 +10,7 @@ const schema = z
     EXECUTION_GROUP_ID: str({ default: 'execution' }),
     EXECUTION_ENSURE_TOPICS: bool({ default: true }),
     EXECUTION_RUN_MIGRATIONS: bool({ default: true }),
-    EXECUTION_DB_POOL_SIZE: int({ min: 1, max: 200, default: 10 }), // per pool; the service keeps two (bookkeeping and the pre-send hot path)
+    EXECUTION_DB_POOL_SIZE: int({ min: 1, max: 200, default: 10 }), // the durable bookkeeping pool and the pre-send hot pool each; the synchronous_commit=off pool gets half
     EXECUTION_HTTP_HOST: str({ default: '0.0.0.0' }),
     EXECUTION_HTTP_PORT: port({ allowEphemeral: true, default: 3003 }),
     EXECUTION_MAX_CONCURRENCY: int({ min: 1, max: 10_000, default: 256 }),

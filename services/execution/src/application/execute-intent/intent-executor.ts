@@ -160,6 +160,13 @@ export interface Run {
 }
 
 const nowDate = (us: number) => new Date(Math.floor(us / 1000));
+/** A batch write whose callers need no result, as a WriteBatcher flush (one `undefined` per item). */
+const noResults =
+  <T>(write: (items: readonly T[]) => Promise<void>) =>
+  async (items: readonly T[]): Promise<undefined[]> => {
+    await write(items);
+    return items.map(() => undefined);
+  };
 /** Resolves after the I/O callbacks that are ready now (setImmediate runs after the event loop's poll phase). */
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -185,9 +192,9 @@ export class IntentExecutor {
     readonly flags: AccountFlags,
   ) {
     this.records = new WriteBatcher({ flush: (rows) => recordIntents(deps.hotDb ?? deps.db, rows), maxBatch: 500, maxConcurrent: 2 });
-    this.attempts = new WriteBatcher({ flush: async (rows) => (await this.lazily((db) => insertAttempts(db, rows)), rows.map(() => undefined)), maxBatch: 500 });
+    this.attempts = new WriteBatcher({ flush: noResults((rows) => this.lazily((db) => insertAttempts(db, rows))), maxBatch: 500 });
     this.finalMoves = new WriteBatcher({ flush: (moves) => this.lazily((db) => transitionMany(db, moves)), maxBatch: 500 });
-    this.publishedMarks = new WriteBatcher({ flush: async (marks) => (await this.lazily((db) => markManyPublished(db, marks)), marks.map(() => undefined)), maxBatch: 500 });
+    this.publishedMarks = new WriteBatcher({ flush: noResults((marks) => this.lazily((db) => markManyPublished(db, marks))), maxBatch: 500 });
   }
 
   /** Runs a write that need not wait for the WAL flush (see ExecutorDeps.lazyDb). */

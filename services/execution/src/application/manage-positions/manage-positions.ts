@@ -141,17 +141,15 @@ export function createManageHandler(deps: ManageDeps, executor: () => IntentExec
 
 /**
  * MT4 closes a partially closed ticket and reopens the remainder under a new ticket commented `from #<old ticket>`.
- * A target whose ticket is gone follows that chain (several partial closes make several links) to the ticket that
- * holds the remainder now, so a close or modify sent before sync has reported the new ticket still finds it.
+ * A target whose ticket is gone moves to that remainder, so a close or modify sent before sync has reported the new
+ * ticket still finds it. (After a second partial close the comment names the intermediate ticket, which is gone as
+ * well; that target is then found through sync's snapshot, as before.)
  */
 export function followReticket(target: Target, positions: readonly Position[]): Target {
-  let id = target.positionId!;
-  for (let hop = 0; hop < 50 && !positions.some((p) => p.id === id); hop++) {
-    const next = positions.find((p) => /from #(\d+)/.exec(p.comment ?? '')?.[1] === id);
-    if (!next) return target;
-    id = next.id;
-  }
-  return id === target.positionId ? target : { ...target, key: `p${id}`, positionId: id };
+  const id = target.positionId!;
+  if (positions.some((p) => p.id === id)) return target;
+  const remainder = positions.find((p) => /from #(\d+)/.exec(p.comment ?? '')?.[1] === id);
+  return remainder ? { ...target, key: `p${remainder.id}`, positionId: remainder.id } : target;
 }
 
 async function resolveTargets(db: Kysely<ExecutionDb>, run: Run, positions: readonly Position[], orders: readonly Order[]): Promise<Target[]> {
