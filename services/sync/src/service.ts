@@ -58,6 +58,8 @@ export interface RunningSyncService {
   readonly ownership: AccountOwnership;
   readonly reconciler: Reconciler;
   readonly health: HealthRecorder;
+  /** Every account's terminal connection (state, circuit breakers, call quality). */
+  readonly connections: ConnectionManager;
   readonly url: string;
   readonly instanceId: string;
   /** Stops syncing, saves every account's state, leaves the group, then disconnects everything. */
@@ -279,6 +281,7 @@ export async function startSyncService(options: SyncServiceOptions): Promise<Run
       ownership,
       reconciler,
       health,
+      connections: manager,
       url: `http://${host}:${port}`,
       instanceId,
       close: () => {

@@ -127,6 +127,26 @@ describe('TerminalConnection', () => {
     expect(connection.state).toBe('CONNECTED');
   });
 
+  it('given a long outage, when the terminal answers again, then it is CONNECTED at once: failed probes are not counted as calls', async () => {
+    const { connection, stubs, transitions, advance } = setup();
+    await connection.start();
+    for (let i = 0; i < 20; i++) await connection.getPositions();
+    stubs[0].mode = 'down';
+    for (let i = 0; i < 3; i++) await connection.getPositions().catch(() => undefined);
+    expect(connection.state).toBe('DISCONNECTED');
+    for (let i = 0; i < 30; i++) {
+      advance(1_000);
+      await connection.reconnect(); // a failed probe each time
+    }
+    expect(stubs[0].pings).toBe(31);
+    expect(connection.snapshot().quality).toMatchObject({ calls: 24, failures: 3 });
+    stubs[0].mode = 'ok';
+    await connection.reconnect();
+    expect(connection.state).toBe('CONNECTED');
+    expect(transitions.map((t) => t.to)).toEqual(['CONNECTED', 'DEGRADED', 'DISCONNECTED', 'CONNECTED']);
+    connection.close();
+  });
+
   it('given a secondary endpoint, when the primary fails, then requests fail over, and fail back once it recovers', async () => {
     const { connection, stubs, failovers, advance } = setup(2, 0);
     await connection.start();

@@ -415,7 +415,9 @@ export class TerminalConnection extends EventEmitter<TerminalConnectionEvents> i
       this.authFailed = verdict === 'auth_failure';
       if (verdict === 'ok') this.lastSuccessAt = now;
     }
-    this.quality.record(now, rttMs, verdict === 'ok');
+    // A failed reconnection probe is the outage itself, already told by DISCONNECTED; counted in the quality window it
+    // would keep a recovered connection DEGRADED for as long as the outage lasted, however healthy it is again.
+    if (!(verdict === 'failure' && wasOpen)) this.quality.record(now, rttMs, verdict === 'ok');
     this.emit('call', { accountId: this.accountId, endpoint: this.endpoints[index].name, kind, operation, outcome: verdict, rttMs });
     if (verdict === 'failure' && !wasOpen && breaker.state(now) === 'open') this.scheduleProbe(index);
     this.reevaluate();

@@ -193,7 +193,10 @@ describe('sync service against the simulator, Kafka and PostgreSQL', () => {
       () => {
         const after = h.of('account.connection.changed', drift.accountId).slice(transitionsBefore);
         const i = after.indexOf(down);
-        return after.slice(i + 1).find((e) => e.state === 'CONNECTION_STATE_CONNECTED');
+        const found = after.slice(i + 1).find((e) => e.state === 'CONNECTION_STATE_CONNECTED');
+        // Not yet: say where the connection stands, so a timeout explains itself.
+        if (!found) throw new Error(`published ${after.map((e) => `${e.state}(${e.reason})`).join(' -> ')}; connections now ${JSON.stringify(svc.connections.snapshots().filter((c) => c.state !== 'CONNECTED'))}`);
+        return found;
       },
       { timeoutMs: 30_000, message: 'CONNECTED again' },
     );
