@@ -9,13 +9,13 @@ import { intentId } from '@tradebridge/contracts';
 import { createFreshDatabase, type FreshDatabase } from '@tradebridge/devstack';
 import { createDb, ManualClock, migrateService } from '@tradebridge/persistence';
 import type { RiskDB } from '../src/adapters/postgres/risk.table';
-import { queryDecisions } from '../src/adapters/postgres/state.repository';
+import { loadRates, loadSnapshots, queryDecisions } from '../src/adapters/postgres/state.repository';
 import { createAccount, createSubscription, disableAccount } from '../src/application/accounts/manage-accounts';
 import { decideSignal } from '../src/application/decide-signal/decide-signal';
 import { previewSignal } from '../src/application/decide-signal/preview-signal';
 import type { DecisionSettings } from '../src/application/ports';
 import { seedDefaultSymbolSpecs } from '../src/application/seed';
-import { applyAccountSync, applyExecutionReport } from '../src/application/sync/apply-sync';
+import { applyAccountSync, applyAccountSyncs, applyExecutionReport } from '../src/application/sync/apply-sync';
 import { setTradingState } from '../src/application/trading-state/set-trading-state';
 import type { CloseSignal, OpenSignal } from '../src/domain';
 import { accountInput, syncedSnapshot } from './app-fixtures';
@@ -119,6 +119,36 @@ describe('risk decisions on PostgreSQL', () => {
     const b = await decideSignal(deps, openSignal('sig-c2', 'src-c', clock));
     expect(a.batch.decisions[0]!.outcome).toBe('APPROVED');
     expect(b.batch.decisions[0]).toMatchObject({ outcome: 'REJECTED', reason: 'RISK_INSUFFICIENT_MARGIN' });
+  });
+
+  it('given syncs of several accounts stored together, then each account ends as if they were stored one by one', async () => {
+    const clock = new ManualClock('2026-11-23T10:00:00Z');
+    const { deps, account: a } = await setup('src-batch-a', clock, 1_000);
+    const { account: b } = await setup('src-batch-b', clock, 1_000);
+    const { account: c } = await setup('src-batch-c', clock, 1_000);
+    const decided = await decideSignal(deps, openSignal('sig-batch', 'src-batch-a', clock));
+    const id = decided.batch.decisions[0]!.intentId;
+    expect(await db.selectFrom('reservations').select('intent_id').where('intent_id', '=', id).execute()).toHaveLength(1);
+    const t0 = clock.now().getTime();
+    const at = (ms: number) => new Date(t0 + ms);
+    const held = { positionId: 'pb-1', symbol: 'EURUSD', direction: 'BUY' as const, volume: 0.5, openPrice: 1.085, intentId: id };
+
+    await applyAccountSyncs(db, [
+      // a: equity peaks in the first sync, which also shows the reserved position; the second has it closed already.
+      { accountId: a.accountId, snapshot: syncedSnapshot(at(1_000), { equity: 12_000, positions: [held] }), rates: { EURUSD: 1.08 } },
+      { accountId: b.accountId, snapshot: syncedSnapshot(at(1_000), { balance: 7_000, equity: 7_000 }), rates: { GBPUSD: 1.26 } },
+      { accountId: a.accountId, snapshot: syncedSnapshot(at(2_000), { equity: 9_500 }), rates: { EURUSD: 1.09 } },
+      // c: older than what is stored (setup synced it at t0 - 0): ignored.
+      { accountId: c.accountId, snapshot: syncedSnapshot(at(-5_000), { balance: 1, equity: 1 }), rates: { EURUSD: 2 } },
+    ]);
+
+    const stored = await loadSnapshots(db, [a.accountId, b.accountId, c.accountId]);
+    expect(stored.get(a.accountId)).toMatchObject({ snapshot: { syncedAt: at(2_000), equity: 9_500, positions: [] }, anchors: { peakEquity: 12_000, initialBalance: 10_000 } });
+    expect(stored.get(b.accountId)).toMatchObject({ snapshot: { syncedAt: at(1_000), balance: 7_000 }, anchors: { peakBalance: 10_000 } });
+    expect(stored.get(c.accountId)).toMatchObject({ snapshot: { syncedAt: at(0), balance: 10_000 } });
+    // The first sync showed the reserved position: released, although the newest sync no longer lists it.
+    expect(await db.selectFrom('reservations').selectAll().where('intent_id', '=', id).execute()).toEqual([]);
+    expect(await loadRates(db)).toMatchObject({ EURUSD: 1.09, GBPUSD: 1.26 });
   });
 
   it('given execution placed the order and a later sync shows it, then the reservation is released and the margin is free again', async () => {

@@ -92,6 +92,13 @@ export async function getAccount(db: Db, accountId: string, forUpdate = false): 
   return row ? accountFromRow(row) : undefined;
 }
 
+/** Accounts by id; ids without an account are absent from the map. */
+export async function getAccounts(db: Db, accountIds: readonly string[]): Promise<Map<string, AccountRecord>> {
+  if (accountIds.length === 0) return new Map();
+  const rows = await db.selectFrom('accounts').selectAll().where('account_id', 'in', accountIds).execute();
+  return new Map(rows.map((r) => [r.account_id, accountFromRow(r)]));
+}
+
 export async function listAccounts(db: Db, filter: { tenantId?: string; ownerUserId?: string } = {}): Promise<AccountRecord[]> {
   let query = db.selectFrom('accounts').selectAll().orderBy('created_at').orderBy('account_id');
   if (filter.tenantId) query = query.where('tenant_id', '=', filter.tenantId);

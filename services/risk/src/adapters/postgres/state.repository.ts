@@ -92,30 +92,47 @@ export interface StoredSnapshot {
   readonly anchors: LossAnchors;
 }
 
-export async function upsertSnapshot(db: Db, accountId: string, snapshot: AccountSnapshot, anchors: LossAnchors): Promise<void> {
-  const values = {
-    synced_at: snapshot.syncedAt,
-    connected: snapshot.connected,
-    balance: snapshot.balance,
-    equity: snapshot.equity,
-    margin: snapshot.margin,
-    free_margin: snapshot.freeMargin,
-    leverage: snapshot.leverage,
-    positions: JSON.stringify(snapshot.positions),
-    orders: JSON.stringify(snapshot.orders),
-    initial_balance: anchors.initialBalance,
-    peak_balance: anchors.peakBalance,
-    peak_equity: anchors.peakEquity,
-    trading_day: anchors.tradingDay,
-    day_start_balance: anchors.dayStartBalance,
-    day_start_equity: anchors.dayStartEquity,
-    updated_at: new Date(),
-  };
-  await db
-    .insertInto('account_snapshots')
-    .values({ account_id: accountId, ...values })
-    .onConflict((oc) => oc.column('account_id').doUpdateSet(values).where('account_snapshots.synced_at', '<=', snapshot.syncedAt))
-    .execute();
+/**
+ * Stores snapshots with their anchors, one statement for all; a row is only replaced by a snapshot at least as recent.
+ * The rows travel as one JSON parameter (see insertDecisions).
+ */
+export async function upsertSnapshots(db: Db, rows: ReadonlyArray<StoredSnapshot & { readonly accountId: string }>): Promise<void> {
+  if (rows.length === 0) return;
+  const now = new Date().toISOString();
+  const payload = rows.map(({ accountId, snapshot: s, anchors: a }) => ({
+    account_id: accountId,
+    synced_at: s.syncedAt.toISOString(),
+    connected: s.connected,
+    balance: s.balance,
+    equity: s.equity,
+    margin: s.margin,
+    free_margin: s.freeMargin,
+    leverage: s.leverage,
+    positions: s.positions,
+    orders: s.orders,
+    initial_balance: a.initialBalance,
+    peak_balance: a.peakBalance,
+    peak_equity: a.peakEquity,
+    trading_day: a.tradingDay,
+    day_start_balance: a.dayStartBalance,
+    day_start_equity: a.dayStartEquity,
+  }));
+  await sql`
+    insert into account_snapshots (account_id, synced_at, connected, balance, equity, margin, free_margin, leverage, positions, orders,
+                                   initial_balance, peak_balance, peak_equity, trading_day, day_start_balance, day_start_equity, updated_at)
+    select x.account_id, x.synced_at, x.connected, x.balance, x.equity, x.margin, x.free_margin, x.leverage, x.positions, x.orders,
+           x.initial_balance, x.peak_balance, x.peak_equity, x.trading_day, x.day_start_balance, x.day_start_equity, ${now}::timestamptz
+      from jsonb_to_recordset(${JSON.stringify(payload)}::jsonb) as x(
+             account_id uuid, synced_at timestamptz, connected boolean, balance numeric, equity numeric, margin numeric, free_margin numeric,
+             leverage numeric, positions jsonb, orders jsonb, initial_balance numeric, peak_balance numeric, peak_equity numeric,
+             trading_day text, day_start_balance numeric, day_start_equity numeric)
+    on conflict (account_id) do update set
+      synced_at = excluded.synced_at, connected = excluded.connected, balance = excluded.balance, equity = excluded.equity,
+      margin = excluded.margin, free_margin = excluded.free_margin, leverage = excluded.leverage, positions = excluded.positions,
+      orders = excluded.orders, initial_balance = excluded.initial_balance, peak_balance = excluded.peak_balance,
+      peak_equity = excluded.peak_equity, trading_day = excluded.trading_day, day_start_balance = excluded.day_start_balance,
+      day_start_equity = excluded.day_start_equity, updated_at = excluded.updated_at
+    where account_snapshots.synced_at <= excluded.synced_at`.execute(db);
 }
 
 /** Marks an account's terminal connected or not (from connection events), keeping the rest of its snapshot. */
@@ -205,6 +222,21 @@ export async function upsertRates(db: Db, rates: FxRates, at: Date): Promise<voi
         .column('pair')
         .doUpdateSet((eb) => ({ rate: eb.ref('excluded.rate'), updated_at: eb.ref('excluded.updated_at') }))
         .where('fx_rates.updated_at', '<=', at),
+    )
+    .execute();
+}
+
+/** Stores conversion rates, each with the time it was seen; a rate is only replaced by a more recent one. */
+export async function upsertRatesAt(db: Db, rates: ReadonlyArray<{ readonly pair: string; readonly rate: number; readonly at: Date }>): Promise<void> {
+  if (rates.length === 0) return;
+  await db
+    .insertInto('fx_rates')
+    .values(rates.map((r) => ({ pair: r.pair, rate: r.rate, updated_at: r.at })))
+    .onConflict((oc) =>
+      oc
+        .column('pair')
+        .doUpdateSet((eb) => ({ rate: eb.ref('excluded.rate'), updated_at: eb.ref('excluded.updated_at') }))
+        .where('fx_rates.updated_at', '<=', (eb) => eb.ref('excluded.updated_at')),
     )
     .execute();
 }
@@ -400,6 +432,12 @@ export async function loadReservations(db: Db, accountIds?: readonly string[]): 
     createdAt: r.created_at,
     ...(r.placed_at ? { placedAt: r.placed_at } : {}),
   }));
+}
+
+/** Deletes reservations by intent id (those syncs showed placed). */
+export async function deleteReservations(db: Db, intentIds: readonly string[]): Promise<void> {
+  if (intentIds.length === 0) return;
+  await db.deleteFrom('reservations').where('intent_id', 'in', intentIds).execute();
 }
 
 /** Replaces an account's reservations by what remains after a sync or an execution result. */

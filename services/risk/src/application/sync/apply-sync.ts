@@ -5,31 +5,73 @@
  */
 import type { Kysely } from 'kysely';
 import { withTransaction } from '@tradebridge/persistence';
-import { onExecutionResult, onSync, rollAnchors, type AccountSnapshot, type FxRates } from '../../domain';
-import { getAccount } from '../../adapters/postgres/accounts.repository';
+import { onExecutionResult, onSync, rollAnchors, type AccountSnapshot, type FxRates, type Reservation } from '../../domain';
+import { getAccounts } from '../../adapters/postgres/accounts.repository';
 import type { RiskDB } from '../../adapters/postgres/risk.table';
 import {
+  deleteReservations,
   loadReservations,
   loadSnapshots,
   recordExecutionReport,
   replaceReservations,
   setConnected,
-  upsertRates,
-  upsertSnapshot,
+  upsertRatesAt,
+  upsertSnapshots,
+  type StoredSnapshot,
 } from '../../adapters/postgres/state.repository';
+
+/** One account's sync as the domain sees it. */
+export interface AccountSyncItem {
+  readonly accountId: string;
+  readonly snapshot: AccountSnapshot;
+  readonly rates: FxRates;
+}
 
 /** Stores a sync: the snapshot, rolled loss anchors, released reservations and any rates it carries. */
 export async function applyAccountSync(db: Kysely<RiskDB>, accountId: string, snapshot: AccountSnapshot, rates: FxRates): Promise<void> {
+  await applyAccountSyncs(db, [{ accountId, snapshot, rates }]);
+}
+
+/**
+ * Stores many syncs in one transaction and a fixed number of statements, whatever their count: at 1,000 accounts
+ * synced every second, a transaction per sync is what made risk fall behind on account.synced. Syncs are applied
+ * in the given order, so two of one account behave as if stored one after the other (anchors roll through both, each
+ * releases what it covers); a sync older than the stored one is ignored (it arrived late).
+ */
+export async function applyAccountSyncs(db: Kysely<RiskDB>, items: readonly AccountSyncItem[]): Promise<void> {
+  if (items.length === 0) return;
+  const ids = [...new Set(items.map((i) => i.accountId))];
   await withTransaction(db, async (trx) => {
-    const account = await getAccount(trx, accountId);
-    const previous = (await loadSnapshots(trx, [accountId])).get(accountId);
-    if (previous && previous.snapshot.syncedAt.getTime() > snapshot.syncedAt.getTime()) return; // an older sync arriving late
-    const offset = account?.limits.dailyLoss?.resetUtcOffsetMinutes ?? 0;
-    const anchors = rollAnchors(previous?.anchors, snapshot, snapshot.syncedAt, offset);
-    await upsertSnapshot(trx, accountId, { ...snapshot, connected: previous?.snapshot.connected ?? snapshot.connected }, anchors);
-    const before = await loadReservations(trx, [accountId]);
-    await replaceReservations(trx, accountId, before, onSync(before, snapshot));
-    await upsertRates(trx, rates, snapshot.syncedAt);
+    const accounts = await getAccounts(trx, ids);
+    const stored = await loadSnapshots(trx, ids);
+    const reservations = new Map<string, Reservation[]>();
+    for (const r of await loadReservations(trx, ids)) reservations.set(r.accountId, [...(reservations.get(r.accountId) ?? []), r]);
+    const changed = new Map<string, StoredSnapshot>();
+    const released: string[] = [];
+    const rates = new Map<string, { rate: number; at: Date }>();
+    for (const { accountId, snapshot, rates: seen } of items) {
+      const previous = stored.get(accountId);
+      if (previous && previous.snapshot.syncedAt.getTime() > snapshot.syncedAt.getTime()) continue;
+      const offset = accounts.get(accountId)?.limits.dailyLoss?.resetUtcOffsetMinutes ?? 0;
+      const next: StoredSnapshot = {
+        snapshot: { ...snapshot, connected: previous?.snapshot.connected ?? snapshot.connected },
+        anchors: rollAnchors(previous?.anchors, snapshot, snapshot.syncedAt, offset),
+      };
+      stored.set(accountId, next);
+      changed.set(accountId, next);
+      const before = reservations.get(accountId) ?? [];
+      const after = onSync(before, snapshot);
+      const kept = new Set(after.map((r) => r.intentId));
+      for (const r of before) if (!kept.has(r.intentId)) released.push(r.intentId);
+      reservations.set(accountId, after);
+      for (const [pair, rate] of Object.entries(seen)) {
+        const known = rates.get(pair);
+        if (!known || known.at.getTime() <= snapshot.syncedAt.getTime()) rates.set(pair, { rate, at: snapshot.syncedAt });
+      }
+    }
+    await upsertSnapshots(trx, [...changed].map(([accountId, s]) => ({ accountId, ...s })));
+    await deleteReservations(trx, released);
+    await upsertRatesAt(trx, [...rates].map(([pair, r]) => ({ pair, ...r })));
   });
 }
 

@@ -15,12 +15,12 @@ import {
   type SignalGenerated,
 } from '@tradebridge/contracts';
 import { PermanentError, type ConsumedEvent, type EventHandler } from '@tradebridge/messaging';
-import type { Clock } from '@tradebridge/persistence';
+import { WriteBatcher, type Clock } from '@tradebridge/persistence';
 import { signalFromEvent, snapshotFromSynced, UnusableSignalError } from '../../adapters/kafka/mappers';
 import type { RiskDB } from '../../adapters/postgres/risk.table';
 import { decideSignal } from '../../application/decide-signal/decide-signal';
 import type { DecisionSettings, RiskEventPublisher } from '../../application/ports';
-import { applyAccountSync, applyConnectionChange, applyExecutionReport } from '../../application/sync/apply-sync';
+import { applyAccountSyncs, applyConnectionChange, applyExecutionReport, type AccountSyncItem } from '../../application/sync/apply-sync';
 
 /** Logical topics the risk service consumes. */
 export const RISK_INPUT_TOPICS = ['signal.generated', 'account.synced', 'account.connection.changed', 'execution.order.placed', 'execution.order.rejected'] as const;
@@ -36,6 +36,14 @@ export interface RiskHandlerDeps {
 }
 
 export function riskEventHandler(deps: RiskHandlerDeps): EventHandler {
+  // Syncs of different accounts handled at the same time are stored together (one transaction, a few statements);
+  // each message is still committed only after its own sync is stored.
+  const syncs = new WriteBatcher<AccountSyncItem, void>({
+    flush: async (items) => {
+      await applyAccountSyncs(deps.db, items);
+      return items.map(() => undefined);
+    },
+  });
   const logical = (topic: string): string => (topic.startsWith(deps.topicPrefix) ? topic.slice(deps.topicPrefix.length) : topic);
   return async (event: ConsumedEvent) => {
     const topic = logical(event.topic);
@@ -58,7 +66,7 @@ export function riskEventHandler(deps: RiskHandlerDeps): EventHandler {
       case 'account.synced': {
         const e = event.value as AccountSynced;
         const mapped = snapshotFromSynced(e);
-        if (mapped) await applyAccountSync(deps.db, e.accountId, mapped.snapshot, mapped.rates);
+        if (mapped) await syncs.submit({ accountId: e.accountId, snapshot: mapped.snapshot, rates: mapped.rates });
         return;
       }
       case 'account.connection.changed': {
