@@ -77,8 +77,8 @@ function newClusterId() {
 }
 
 /** Writes the broker configuration and formats the log directory once. */
-function prepareKafka({ profile, paths, java, classpath, log }) {
-  if (profile.ephemeralKafka && fs.existsSync(paths.kafkaData)) {
+function prepareKafka({ profile, paths, java, classpath, log, keepData = false }) {
+  if (profile.ephemeralKafka && !keepData && fs.existsSync(paths.kafkaData)) {
     log(`kafka: the ${profile.name} profile starts from empty data; removing ${paths.kafkaData}`);
     fs.rmSync(paths.kafkaData, { recursive: true, force: true });
   }

@@ -54,10 +54,11 @@ async function classifyPort(port, answers) {
 }
 
 /**
- * Starts the stack of `profileName` unless it already runs, and waits until every service is ready.
+ * Starts the stack of `profileName` unless it already runs, and waits until every service is ready. A test broker
+ * starts from empty data unless `keepKafkaData` (a restart in the middle of a test).
  * Resolves to { profile, endpoints, started, reused, timings } where `started` lists what this call launched.
  */
-async function up(profileName = 'dev', { log = console.log, timeoutMs = 180_000 } = {}) {
+async function up(profileName = 'dev', { log = console.log, timeoutMs = 180_000, keepKafkaData = false } = {}) {
   const profile = getProfile(profileName);
   const paths = profilePaths(profile);
   const ep = endpoints(profile);
@@ -149,7 +150,7 @@ async function up(profileName = 'dev', { log = console.log, timeoutMs = 180_000 
       const launched = Date.now();
       const launch = {
         kafka: () => {
-          services.prepareKafka({ profile, paths, java, classpath: artifacts.kafkaClasspath, log });
+          services.prepareKafka({ profile, paths, java, classpath: artifacts.kafkaClasspath, log, keepData: keepKafkaData });
           services.startKafka({ profile, paths, java, classpath: artifacts.kafkaClasspath, marker: markerOf(paths, 'kafka') });
           log(`kafka: starting Apache Kafka ${versions.kafka} on 127.0.0.1:${profile.kafkaPort} (controller ${profile.controllerPort})`);
         },

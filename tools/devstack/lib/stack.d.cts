@@ -39,7 +39,8 @@ export interface LogOption {
 
 export declare class DevstackError extends Error {}
 
-export declare function up(profile?: ProfileName, options?: LogOption & { timeoutMs?: number }): Promise<UpResult>;
+/** keepKafkaData: a restarted test broker keeps its topics (the test profile otherwise starts from empty data). */
+export declare function up(profile?: ProfileName, options?: LogOption & { timeoutMs?: number; keepKafkaData?: boolean }): Promise<UpResult>;
 export declare function down(profile?: ProfileName, options?: LogOption & { timeoutMs?: number }): Promise<Partial<Record<ServiceName | 'postgres', StopOutcome>>>;
 export declare function reset(profile?: ProfileName, options?: LogOption): Promise<void>;
 export declare function status(profile?: ProfileName): Promise<StatusResult>;

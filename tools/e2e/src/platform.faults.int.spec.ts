@@ -79,6 +79,7 @@ async function send(tag: string, extra: Record<string, unknown> = {}, settle = t
   if (settle) await settled();
   const res = await postSignal(e2e.platform, e2e.fleet.source, await marketOpen(e2e.fleet.sim, `${tag}-${Date.now()}`, { ttlSeconds: 300, ...extra }));
   if (res.status !== 201) throw new Error(`signal refused: ${res.status} ${JSON.stringify(res.body)}`);
+  console.log(`[faults] ${new Date().toISOString()} ${tag}: signal ${res.body.signalId} accepted`);
   return res.body.signalId as string;
 }
 
@@ -133,6 +134,8 @@ async function verdict(name: string, signalId: string): Promise<Record<string, u
     execRejected: new Set(e2e.observer.execRejected(signalId).map((e) => e.intentId)).size,
     riskRejected: e2e.observer.riskRejected(signalId).length,
     riskRejectedReasons: countBy(e2e.observer.riskRejected(signalId).map((e) => String(e.reason))),
+    // One detail per reason, e.g. how old the stale syncs were.
+    riskRejectedExamples: Object.fromEntries(e2e.observer.riskRejected(signalId).map((e) => [String(e.reason), e.detail])),
     withoutOutcome,
     duplicates,
     lost,
@@ -207,13 +210,13 @@ describe(`faults during a ${ACCOUNTS}-account fan-out`, () => {
         return true;
       }
     }, 'the broker to stop', 120_000, 500);
-    await up('test');
+    await up('test', { keepKafkaData: true }); // a restart: the topics and offsets stay
     expectClean(await verdict('Kafka broker restart', id));
   });
 
   it('the simulator drops the responses of executed trades', async () => {
     await settled();
-    await e2e.fleet.sim.injectFaultEverywhere({ kind: 'response-lost', probability: 0.2 });
+    await e2e.fleet.sim.injectFaultEverywhere({ kind: 'response-lost', probability: 0.2, paths: ['trade'] }); // trades only: sync must stay fresh
     try {
       const id = await send('response-lost', {}, false);
       expectClean(await verdict('responses of executed trades lost (20 %)', id));
