@@ -69,6 +69,53 @@ describe('ConsumerRunner (with a fake kafkajs)', () => {
     await runner.stop();
   });
 
+  it('given a latest-state topic, then a queued message is skipped when a newer one of its key is queued, and everything is committed', async () => {
+    const blockA = gate();
+    const seen: string[] = [];
+    const registry = new Registry();
+    const { kafka, runner, consumer } = setup(
+      async (event) => {
+        seen.push(`${event.key}:${event.offset}`);
+        if (event.offset === '0') await blockA.promise;
+      },
+      { latestStateTopics: [topic], registry },
+    );
+    await runner.start();
+    await consumer.deliver(topic, 0, [
+      { offset: 0, key: 'a', value: json({ equity: 1 }) }, // running when the others arrive
+      { offset: 1, key: 'a', value: json({ equity: 2 }) }, // superseded by 3
+      { offset: 2, key: 'b', value: json({ equity: 5 }) }, // the only one of b
+      { offset: 3, key: 'a', value: json({ equity: 3 }) },
+      { offset: 4, key: null, value: json({ equity: 7 }) }, // keyless: never skipped
+      { offset: 5, key: null, value: json({ equity: 8 }) },
+    ]);
+    await waitFor(() => seen.length === 4, 2_000, 'the keyless and b messages');
+    blockA.open();
+    await waitFor(() => kafka.committed(topic, 0) === '6', 2_000, 'commit of everything');
+    expect(seen.sort()).toEqual(['a:0', 'a:3', 'b:2', 'null:4', 'null:5']);
+    expect((await registry.getSingleMetric('tradebridge_kafka_superseded_messages_total')!.get()).values[0]!.value).toBe(1);
+    await runner.stop();
+  });
+
+  it('given a topic that is not latest-state, then every message of a key is handled', async () => {
+    const blockA = gate();
+    const seen: string[] = [];
+    const { kafka, runner, consumer } = setup(async (event) => {
+      seen.push(event.offset);
+      if (event.offset === '0') await blockA.promise;
+    });
+    await runner.start();
+    await consumer.deliver(topic, 0, [
+      { offset: 0, key: 'a', value: json({}) },
+      { offset: 1, key: 'a', value: json({}) },
+      { offset: 2, key: 'a', value: json({}) },
+    ]);
+    blockA.open();
+    await waitFor(() => kafka.committed(topic, 0) === '3', 2_000, 'commit');
+    expect(seen).toEqual(['0', '1', '2']);
+    await runner.stop();
+  });
+
   it('retries a failing handler with increasing attempt numbers, then succeeds and commits', async () => {
     const attempts: number[] = [];
     const { kafka, runner, consumer } = setup(async (event) => {

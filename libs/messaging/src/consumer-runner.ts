@@ -75,6 +75,13 @@ export interface ConsumerRunnerOptions {
   readonly commitIntervalMs?: number;
   /** Longest time a fetch waits for data; also bounds how fast a stop is noticed. Default 500 ms. */
   readonly maxWaitTimeMs?: number;
+  /**
+   * Topics whose messages each carry a key's whole current state (a snapshot): a message still queued when a newer
+   * one of the same key arrives is completed without being decoded or handled, since the newer one replaces it. A
+   * consumer that fell behind then catches up in one message per key instead of replaying every intermediate state.
+   * Keyless messages are never skipped.
+   */
+  readonly latestStateTopics?: readonly string[];
   /** Called when kafkajs gives up on the consumer for good (it restarts itself on transient failures). */
   readonly onFatalError?: (error: unknown) => void;
 }
@@ -139,6 +146,9 @@ export class ConsumerRunner {
   private commitRequested = false;
   private lastCommitAt = 0;
   private commitLoop: Promise<void> | undefined;
+  private readonly latestStateTopics: ReadonlySet<string>;
+  /** Per scheduling key of a latest-state topic: the offset of its newest queued message. */
+  private readonly newestQueued = new Map<string, bigint>();
 
   constructor(private readonly options: ConsumerRunnerOptions) {
     if (options.topics.length === 0) throw new Error('ConsumerRunner needs at least one topic');
@@ -149,6 +159,7 @@ export class ConsumerRunner {
       throw new Error(`retry.maxAttempts must be a positive integer, got ${this.retry.maxAttempts}`);
     }
     this.maxBuffered = options.maxBufferedMessages ?? 1000;
+    this.latestStateTopics = new Set(options.latestStateTopics ?? []);
     this.scheduler = new KeyedScheduler(options.maxConcurrency ?? 32, (error) =>
       this.logger.error({ error: errorMessageOf(error) }, 'unexpected failure in message task'),
     );
@@ -255,6 +266,7 @@ export class ConsumerRunner {
       state.abort.abort();
     }
     this.partitions = new Map();
+    this.newestQueued.clear(); // what was queued is dropped; the redelivered messages queue afresh
     this.logger.info({ group: this.options.groupId, assignment }, 'partitions assigned');
   }
 
@@ -278,7 +290,9 @@ export class ConsumerRunner {
       if (state.tracker.hasSeen(message.offset)) continue; // already queued in this generation: never run it twice
       if (this.scheduler.size >= this.maxBuffered && !(await this.waitForCapacity(heartbeat, canContinue))) break;
       state.tracker.add(message.offset);
-      this.scheduler.submit(schedulingKey(topic, partition, message.key), () => this.handle(state, message));
+      const key = schedulingKey(topic, partition, message.key);
+      if (message.key !== null && this.latestStateTopics.has(topic)) this.newestQueued.set(key, BigInt(message.offset));
+      this.scheduler.submit(key, () => this.handle(state, message, key));
       resolveOffset(message.offset);
       nextOffset = BigInt(message.offset) + 1n;
     }
@@ -303,9 +317,19 @@ export class ConsumerRunner {
     return canContinue();
   }
 
-  private async handle(state: PartitionState, message: KafkaMessage): Promise<void> {
+  private async handle(state: PartitionState, message: KafkaMessage, schedKey: string): Promise<void> {
     if (state.revoked) return; // dropped: the partition's next owner receives it again
     const { topic, partition } = state;
+    const newest = this.newestQueued.get(schedKey);
+    if (newest !== undefined) {
+      const offset = BigInt(message.offset);
+      if (offset < newest) {
+        this.metrics.superseded.inc({ topic, group: this.options.groupId });
+        this.complete(state, message.offset);
+        return;
+      }
+      this.newestQueued.delete(schedKey); // this is the newest: handled below like any other message
+    }
     const key = message.key === null ? null : message.key.toString('utf8');
     const fields = { topic, partition, offset: message.offset, key };
     const headers = headersToStrings(message.headers);

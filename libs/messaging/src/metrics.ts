@@ -49,6 +49,7 @@ export interface ConsumerMetrics {
   readonly failures: Counter<string>;
   readonly deadLettered: Counter<string>;
   readonly handlerDuration: Histogram<string>;
+  readonly superseded: Counter<string>;
   readonly lag: Gauge<string>;
   readonly inFlight: Gauge<string>;
 }
@@ -75,6 +76,12 @@ export function consumerMetrics(registry: Registry = defaultRegistry): ConsumerM
       'Duration of one successful handler call.',
       ['topic', 'group'],
       latencyBuckets,
+    ),
+    superseded: counter(
+      registry,
+      'tradebridge_kafka_superseded_messages_total',
+      'Messages of latest-state topics skipped because a newer one of the same key was already queued.',
+      ['topic', 'group'],
     ),
     lag: gauge(
       registry,

@@ -19,6 +19,7 @@ const schema = z
     RISK_HTTP_PORT: port({ default: 3002, allowEphemeral: true }),
     RISK_RUN_MIGRATIONS: bool({ default: true }),
     RISK_DB_POOL_SIZE: int({ min: 1, max: 200, default: 10 }),
+    RISK_CONSUMER_CONCURRENCY: int({ min: 1, max: 10_000, default: 256 }),
     RISK_DEFAULT_SIGNAL_TTL: duration({ min: '1s', max: '24h', default: 30_000 }),
     RISK_MAX_SYNC_AGE: duration({ min: '1s', max: '1h', default: 10_000 }),
     RISK_RESERVATION_TTL: duration({ min: '5s', max: '1h', default: 120_000 }),
@@ -42,6 +43,7 @@ const schema = z
       http: { host: c.RISK_HTTP_HOST, port: c.RISK_HTTP_PORT },
       runMigrations: c.RISK_RUN_MIGRATIONS,
       dbPoolSize: c.RISK_DB_POOL_SIZE,
+      consumerConcurrency: c.RISK_CONSUMER_CONCURRENCY,
       decisions: {
         defaultSignalTtlMs: c.RISK_DEFAULT_SIGNAL_TTL,
         defaultMaxSyncAgeMs: c.RISK_MAX_SYNC_AGE,

@@ -96,6 +96,10 @@ export async function startRiskService(options: RiskServiceOptions): Promise<Run
         kafka,
         groupId: config.consumerGroup,
         topics: RISK_INPUT_TOPICS.map((t) => `${config.topicPrefix}${t}`),
+        // Messages handled at once: account syncs in flight together are stored as one batch (see riskEventHandler).
+        maxConcurrency: config.consumerConcurrency,
+        // Each account.synced is the account's whole state: when risk is behind, only the newest per account is stored.
+        latestStateTopics: [`${config.topicPrefix}account.synced`],
         codec: codec as EventCodec,
         producer,
         registry,
