@@ -73,6 +73,23 @@ async function settled(): Promise<void> {
     500,
   );
   await waitGroupCaughtUp(e2e.platform, e2e.platform.group('risk'), ['account.synced'], 300_000);
+  // What risk decides on: its stored snapshots, every one fresher than 5 s (the group can be "caught up" to a point
+  // that is already seconds old when it is still working through a backlog).
+  await until(
+    async () => {
+      const db = new Client({ connectionString: e2e.database.url });
+      await db.connect();
+      try {
+        const r = await db.query<{ fresh: string }>(`select count(*) as fresh from risk.account_snapshots where account_id = any($1::uuid[]) and synced_at > now() - interval '5 seconds'`, [allIds()]);
+        return Number(r.rows[0]!.fresh) === ACCOUNTS;
+      } finally {
+        await db.end();
+      }
+    },
+    "risk's snapshot of every account from the last 5 s",
+    300_000,
+    500,
+  );
 }
 
 async function send(tag: string, extra: Record<string, unknown> = {}, settle = true): Promise<string> {
@@ -135,7 +152,9 @@ async function verdict(name: string, signalId: string): Promise<Record<string, u
     riskRejected: e2e.observer.riskRejected(signalId).length,
     riskRejectedReasons: countBy(e2e.observer.riskRejected(signalId).map((e) => String(e.reason))),
     // One detail per reason, e.g. how old the stale syncs were.
-    riskRejectedExamples: Object.fromEntries(e2e.observer.riskRejected(signalId).map((e) => [String(e.reason), e.detail])),
+    riskRejectedExamples: Object.fromEntries(
+      e2e.observer.riskRejected(signalId).map((e) => [String(e.reason), `${e.detail}; decided ${Math.round((Number(e.decidedAtUs) - Number(e.signalAcceptedAtUs)) / 1000)} ms after the signal was accepted`]),
+    ),
     withoutOutcome,
     duplicates,
     lost,
@@ -176,7 +195,15 @@ async function midFanOut(name: ServiceName, signalId: string): Promise<void> {
         return o.placed(signalId).length >= Math.min(50, ACCOUNTS / 10);
     }
   };
-  await until(progress, `the fan-out of ${signalId} under way`, 300_000, 50);
+  // Every account has its outcome already (e.g. risk refused most of them): the fault would strike nothing.
+  const endedEarly = (): string | undefined => {
+    if (outcomeCount(signalId) < ACCOUNTS) return undefined;
+    const reasons = JSON.stringify(countBy(o.riskRejected(signalId).map((e) => String(e.reason))));
+    return `the fan-out of ${signalId} ended before ${name} could be struck: ${o.placed(signalId).length} placed, risk rejected ${reasons}`;
+  };
+  let ended: string | undefined;
+  await until(() => progress() || (ended = endedEarly()) !== undefined, `the fan-out of ${signalId} under way`, 300_000, 50);
+  if (ended !== undefined) throw new Error(ended);
 }
 
 async function killCase(service: ServiceName): Promise<void> {
