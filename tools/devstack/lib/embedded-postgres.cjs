@@ -83,8 +83,9 @@ function pid(base) {
   return runningPid(layout(base).pidFile);
 }
 
+/** Fast shutdown (SIGINT: sessions are ended, then a clean checkpoint); SIGKILL after 30 s. */
 function stop(base) {
-  return stopProcess(layout(base).pidFile, { timeoutMs: 30_000 });
+  return stopProcess(layout(base).pidFile, { timeoutMs: 30_000, signal: 'SIGINT' });
 }
 
 module.exports = { available, start, stop, pid, layout };

@@ -58,8 +58,8 @@ function recordedFingerprint(pidFile) {
   }
 }
 
-/** SIGTERM, wait up to `timeoutMs`, then SIGKILL. Returns how it ended: 'not-running' | 'terminated' | 'killed'. */
-async function stopProcess(pidFile, { timeoutMs = 20_000 } = {}) {
+/** `signal` (SIGTERM) to the process group, wait up to `timeoutMs`, then SIGKILL. Returns how it ended: 'not-running' | 'terminated' | 'killed'. */
+async function stopProcess(pidFile, { timeoutMs = 20_000, signal = 'SIGTERM' } = {}) {
   const pid = runningPid(pidFile);
   if (pid === undefined) {
     fs.rmSync(pidFile, { force: true });
@@ -76,7 +76,7 @@ async function stopProcess(pidFile, { timeoutMs = 20_000 } = {}) {
       }
     }
   };
-  signalGroup('SIGTERM');
+  signalGroup(signal);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isAlive(pid)) {

@@ -22,11 +22,13 @@ export interface E2EOptions {
   platform?: Partial<PlatformOptions>;
   /** Prefix of sim account ids. */
   name: string;
+  /** A server URL to create the platform's database on (default: the test profile's PostgreSQL). */
+  databaseServerUrl?: string;
 }
 
 /** Starts the platform on the test profile with its own database and topics, and creates the fleet. */
 export async function startE2E(options: E2EOptions): Promise<E2E> {
-  const database = await createFreshDatabase(`e2e_${options.name}`);
+  const database = await createFreshDatabase(`e2e_${options.name}`, options.databaseServerUrl);
   const topicPrefix = `${uniqueName(`e2e-${options.name}`)}.`;
   let platform: Platform | undefined;
   let observer: TopicObserver | undefined;

