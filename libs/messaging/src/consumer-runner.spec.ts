@@ -116,6 +116,31 @@ describe('ConsumerRunner (with a fake kafkajs)', () => {
     await runner.stop();
   });
 
+  it('given kafkajs gives up on the consumer, then the runner reports failed and starts it again, and consumes', async () => {
+    const seen: string[] = [];
+    const fatal: string[] = [];
+    const { kafka, runner, consumer } = setup(async (event) => void seen.push(event.offset), { onFatalError: (e) => void fatal.push((e as Error).message) });
+    await runner.start();
+    await consumer.crash(new Error('Failed to find group coordinator'), false);
+    expect(runner.status).toBe('failed');
+    expect(fatal).toEqual(['Failed to find group coordinator']);
+    await waitFor(() => runner.status === 'running', 5_000, 'the consumer started again');
+    expect(consumer.runs).toBe(2);
+    await consumer.deliver(topic, 0, [{ offset: 0, key: 'a', value: json({}) }]);
+    await waitFor(() => kafka.committed(topic, 0) === '1', 2_000, 'commit after the restart');
+    expect(seen).toEqual(['0']);
+    await runner.stop();
+  });
+
+  it('given kafkajs restarts the consumer itself, then the runner leaves it alone', async () => {
+    const { runner, consumer } = setup(async () => undefined);
+    await runner.start();
+    await consumer.crash(new Error('broker gone'), true);
+    expect(runner.status).toBe('running');
+    expect(consumer.runs).toBe(1);
+    await runner.stop();
+  });
+
   it('retries a failing handler with increasing attempt numbers, then succeeds and commits', async () => {
     const attempts: number[] = [];
     const { kafka, runner, consumer } = setup(async (event) => {

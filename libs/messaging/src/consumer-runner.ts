@@ -82,7 +82,10 @@ export interface ConsumerRunnerOptions {
    * Keyless messages are never skipped.
    */
   readonly latestStateTopics?: readonly string[];
-  /** Called when kafkajs gives up on the consumer for good (it restarts itself on transient failures). */
+  /**
+   * Called when kafkajs gives up on the consumer (it restarts itself on transient failures only); the runner then
+   * starts the consumer again with backoff, and reports `failed` until it runs.
+   */
   readonly onFatalError?: (error: unknown) => void;
 }
 
@@ -108,7 +111,7 @@ class PartitionState {
 
 type DeadLetterReason = 'undecodable' | 'permanent' | 'exhausted';
 
-/** Lifecycle of a runner; `failed` means kafkajs gave up on the consumer and nothing is consumed any more. */
+/** Lifecycle of a runner; `failed`: kafkajs gave up on the consumer and nothing is consumed until it is started again. */
 export type ConsumerRunnerStatus = 'created' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
 
 /**
@@ -147,6 +150,7 @@ export class ConsumerRunner {
   private lastCommitAt = 0;
   private commitLoop: Promise<void> | undefined;
   private readonly latestStateTopics: ReadonlySet<string>;
+  private reviving = false;
   /** Per scheduling key of a latest-state topic: the offset of its newest queued message. */
   private readonly newestQueued = new Map<string, bigint>();
 
@@ -197,10 +201,17 @@ export class ConsumerRunner {
     this.consumer.on(CRASH, (event) => {
       const { error, restart } = event.payload;
       this.logger.error({ group: this.options.groupId, error: errorMessageOf(error), restart }, 'kafka consumer crashed');
-      if (restart) return;
-      this.state = 'failed';
+      if (restart || this.stopping) return;
+      // kafkajs gave up (e.g. "Failed to find group coordinator" while a broker restarts) and disconnected the
+      // consumer. A process that stays up without consuming helps nobody: start the consumer again, with backoff.
       this.options.onFatalError?.(error);
+      void this.revive();
     });
+    await this.runConsumer();
+    if (this.state === 'starting') this.state = 'running';
+  }
+
+  private async runConsumer(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning ?? true });
     // autoCommit off: commits come only from the trackers. eachBatchAutoResolve off: an offset is resolved (which
@@ -213,7 +224,38 @@ export class ConsumerRunner {
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.onBatch(payload),
     });
-    if (this.state === 'starting') this.state = 'running';
+  }
+
+  /** Starts the consumer again after kafkajs gave up on it; `failed` (not ready) until it runs again. */
+  private async revive(): Promise<void> {
+    if (this.reviving) return;
+    this.reviving = true;
+    this.state = 'failed';
+    // What the old consumer held is redelivered from the last commit to whoever owns it next.
+    for (const state of this.partitions.values()) {
+      state.revoked = true;
+      state.abort.abort();
+    }
+    this.partitions = new Map();
+    this.newestQueued.clear();
+    try {
+      for (let attempt = 1; !this.stopping; attempt += 1) {
+        const delayMs = backoffDelayMs({ initialDelayMs: 1_000, maxDelayMs: 30_000, multiplier: 2, jitter: 0.2 }, attempt, Math.random());
+        if (!(await sleep(delayMs, this.stopSignal.signal))) return;
+        try {
+          await this.consumer.disconnect().catch(() => undefined);
+          await this.runConsumer();
+          if (this.stopping) return;
+          this.state = 'running';
+          this.logger.warn({ group: this.options.groupId, attempt }, 'kafka consumer started again');
+          return;
+        } catch (error) {
+          this.logger.error({ group: this.options.groupId, attempt, error: errorMessageOf(error) }, 'kafka consumer could not be started again; will retry');
+        }
+      }
+    } finally {
+      this.reviving = false;
+    }
   }
 
   /**

@@ -52,6 +52,7 @@ export class FakeConsumer {
   async run(config: { eachBatch: (payload: EachBatchPayload) => Promise<void> }): Promise<void> {
     this.eachBatch = config.eachBatch;
     this.running = true;
+    this.runs += 1;
   }
   pause(): void {
     this.paused = true;
@@ -64,6 +65,15 @@ export class FakeConsumer {
     this.running = false;
     this.kafka.journal.push({ kind: 'consumer-disconnect' });
   }
+
+  /** Simulates kafkajs crashing the consumer; with restart false it has given up and disconnected. */
+  async crash(error: Error, restart: boolean): Promise<void> {
+    if (!restart) await this.disconnect();
+    for (const listener of this.listeners.get(this.events.CRASH) ?? []) listener({ payload: { error, restart } });
+  }
+
+  /** Calls of run() so far. */
+  runs = 0;
 
   /** Simulates a rebalance that ends with `assignment`. */
   rebalance(assignment: Record<string, number[]>): void {

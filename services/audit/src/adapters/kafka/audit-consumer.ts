@@ -63,6 +63,8 @@ export class AuditConsumer {
     });
   }
 
+  private reviving = false;
+
   get status(): AuditConsumerStatus {
     return this.state;
   }
@@ -72,11 +74,18 @@ export class AuditConsumer {
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       const { error, restart } = event.payload;
       this.options.logger.error({ group: this.options.groupId, error: error.message, restart }, 'audit consumer crashed');
-      if (!restart) {
+      if (!restart && this.state !== 'stopping' && this.state !== 'stopped') {
+        // kafkajs gave up (e.g. no group coordinator while a broker restarts) and disconnected: start it again.
         this.state = 'failed';
         this.options.onFatalError?.(error);
+        void this.revive();
       }
     });
+    await this.runConsumer();
+    this.state = 'running';
+  }
+
+  private async runConsumer(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: auditTopics(this.options.topicPrefix), fromBeginning: true });
     await this.consumer.run({
@@ -85,7 +94,29 @@ export class AuditConsumer {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 8,
       eachBatch: (payload) => this.onBatch(payload),
     });
-    this.state = 'running';
+  }
+
+  /** Starts the consumer again after kafkajs gave up on it, with backoff (1 s doubling to 30 s) until it runs. */
+  private async revive(): Promise<void> {
+    if (this.reviving) return;
+    this.reviving = true;
+    try {
+      for (let attempt = 1; this.state === 'failed'; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 1_000 * 2 ** (attempt - 1))).unref());
+        if (this.state !== 'failed') return;
+        try {
+          await this.consumer.disconnect().catch(() => undefined);
+          await this.runConsumer();
+          if (this.state !== 'failed') return; // stopped meanwhile
+          this.state = 'running';
+          this.options.logger.warn({ group: this.options.groupId, attempt }, 'audit consumer started again');
+        } catch (error) {
+          this.options.logger.error({ group: this.options.groupId, attempt, error: (error as Error).message }, 'audit consumer could not be started again; will retry');
+        }
+      }
+    } finally {
+      this.reviving = false;
+    }
   }
 
   /** Stops fetching, lets the batch in hand finish and commit, leaves the group and disconnects. */
