@@ -231,28 +231,15 @@ export class ConsumerRunner {
     if (this.reviving) return;
     this.reviving = true;
     this.state = 'failed';
-    // What the old consumer held is redelivered from the last commit to whoever owns it next.
-    for (const state of this.partitions.values()) {
-      state.revoked = true;
-      state.abort.abort();
-    }
-    this.partitions = new Map();
-    this.newestQueued.clear();
+    this.dropAssignment(); // what the old consumer held is redelivered from the last commit to whoever owns it next
     try {
-      for (let attempt = 1; !this.stopping; attempt += 1) {
-        const delayMs = backoffDelayMs({ initialDelayMs: 1_000, maxDelayMs: 30_000, multiplier: 2, jitter: 0.2 }, attempt, Math.random());
-        if (!(await sleep(delayMs, this.stopSignal.signal))) return;
-        try {
-          await this.consumer.disconnect().catch(() => undefined);
-          await this.runConsumer();
-          if (this.stopping) return;
-          this.state = 'running';
-          this.logger.warn({ group: this.options.groupId, attempt }, 'kafka consumer started again');
-          return;
-        } catch (error) {
-          this.logger.error({ group: this.options.groupId, attempt, error: errorMessageOf(error) }, 'kafka consumer could not be started again; will retry');
-        }
-      }
+      const running = await startConsumerAgain(this.consumer, () => this.runConsumer(), {
+        stopped: () => this.stopping,
+        signal: this.stopSignal.signal,
+        logger: this.logger,
+        group: this.options.groupId,
+      });
+      if (running && !this.stopping) this.state = 'running';
     } finally {
       this.reviving = false;
     }
@@ -303,13 +290,18 @@ export class ConsumerRunner {
   private onGroupJoin(assignment: Record<string, number[]>): void {
     // A new generation: kafkajs fetches again from the committed offsets, so whatever the old generation still holds
     // is dropped (queued) or no longer committed (running); the redelivered copies queue behind it per key.
+    this.dropAssignment();
+    this.logger.info({ group: this.options.groupId, assignment }, 'partitions assigned');
+  }
+
+  /** Stops committing and handling what the current assignment fetched; its messages queue afresh when redelivered. */
+  private dropAssignment(): void {
     for (const state of this.partitions.values()) {
       state.revoked = true;
       state.abort.abort();
     }
     this.partitions = new Map();
-    this.newestQueued.clear(); // what was queued is dropped; the redelivered messages queue afresh
-    this.logger.info({ group: this.options.groupId, assignment }, 'partitions assigned');
+    this.newestQueued.clear();
   }
 
   private partitionState(topic: string, partition: number): PartitionState {
@@ -557,6 +549,31 @@ export class ConsumerRunner {
 
 function schedulingKey(topic: string, partition: number, key: Buffer | null): string {
   return key === null ? `${topic}\u0000${partition}\u0000` : `${topic}\u0000${partition}\u0001${key.toString('latin1')}`;
+}
+
+/**
+ * Starts a kafkajs consumer again after kafkajs gave up on it (a crash it does not restart from, such as "Failed to
+ * find group coordinator" while a broker restarts): disconnects it and calls `run` (connect, subscribe, run), with
+ * backoff from 1 s doubling to 30 s, until it runs or `stopped()`. True once it runs.
+ */
+export async function startConsumerAgain(
+  consumer: Pick<Consumer, 'disconnect'>,
+  run: () => Promise<void>,
+  options: { stopped: () => boolean; signal: AbortSignal; logger: MessagingLogger; group: string },
+): Promise<boolean> {
+  for (let attempt = 1; !options.stopped(); attempt += 1) {
+    const delayMs = backoffDelayMs({ initialDelayMs: 1_000, maxDelayMs: 30_000, multiplier: 2, jitter: 0.2 }, attempt, Math.random());
+    if (!(await sleep(delayMs, options.signal)) || options.stopped()) return false;
+    try {
+      await consumer.disconnect().catch(() => undefined);
+      await run();
+      options.logger.warn({ group: options.group, attempt }, 'kafka consumer started again');
+      return true;
+    } catch (error) {
+      options.logger.error({ group: options.group, attempt, error: errorMessageOf(error) }, 'kafka consumer could not be started again; will retry');
+    }
+  }
+  return false;
 }
 
 /** Sleeps `ms`; resolves false at once if `signal` aborts first. */

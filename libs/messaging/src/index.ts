@@ -17,6 +17,7 @@ export {
   type ConsumedEvent,
   type EventHandler,
   type RetryPolicy,
+  startConsumerAgain,
 } from './consumer-runner';
 export { RetryableError, PermanentError, UndecodableMessageError } from './errors';
 export { DeadLetterHeaders, deadLetterTopicOf, type MessageHeaders } from './headers';

@@ -1,5 +1,5 @@
 import { DLQ_SUFFIX, TOPIC_NAMES, type EventCodec } from '@tradebridge/contracts';
-import type { MessagingLogger } from '@tradebridge/messaging';
+import { startConsumerAgain, type MessagingLogger } from '@tradebridge/messaging';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { toAuditRecord, type AuditRecord, type ReceivedMessage } from '../../domain/audit-record';
 
@@ -96,24 +96,18 @@ export class AuditConsumer {
     });
   }
 
-  /** Starts the consumer again after kafkajs gave up on it, with backoff (1 s doubling to 30 s) until it runs. */
+  /** Starts the consumer again after kafkajs gave up on it; `failed` (not ready) until it runs. */
   private async revive(): Promise<void> {
     if (this.reviving) return;
     this.reviving = true;
     try {
-      for (let attempt = 1; this.state === 'failed'; attempt += 1) {
-        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 1_000 * 2 ** (attempt - 1))).unref());
-        if (this.state !== 'failed') return;
-        try {
-          await this.consumer.disconnect().catch(() => undefined);
-          await this.runConsumer();
-          if (this.state !== 'failed') return; // stopped meanwhile
-          this.state = 'running';
-          this.options.logger.warn({ group: this.options.groupId, attempt }, 'audit consumer started again');
-        } catch (error) {
-          this.options.logger.error({ group: this.options.groupId, attempt, error: (error as Error).message }, 'audit consumer could not be started again; will retry');
-        }
-      }
+      const running = await startConsumerAgain(this.consumer, () => this.runConsumer(), {
+        stopped: () => this.state !== 'failed',
+        signal: this.stopSignal.signal,
+        logger: this.options.logger,
+        group: this.options.groupId,
+      });
+      if (running && this.state === 'failed') this.state = 'running';
     } finally {
       this.reviving = false;
     }
