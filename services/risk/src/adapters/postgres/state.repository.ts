@@ -212,18 +212,7 @@ export async function loadSymbolSpecs(db: Db, accountIds: readonly string[]): Pr
 }
 
 export async function upsertRates(db: Db, rates: FxRates, at: Date): Promise<void> {
-  const entries = Object.entries(rates);
-  if (entries.length === 0) return;
-  await db
-    .insertInto('fx_rates')
-    .values(entries.map(([pair, rate]) => ({ pair, rate, updated_at: at })))
-    .onConflict((oc) =>
-      oc
-        .column('pair')
-        .doUpdateSet((eb) => ({ rate: eb.ref('excluded.rate'), updated_at: eb.ref('excluded.updated_at') }))
-        .where('fx_rates.updated_at', '<=', at),
-    )
-    .execute();
+  await upsertRatesAt(db, Object.entries(rates).map(([pair, rate]) => ({ pair, rate, at })));
 }
 
 /** Stores conversion rates, each with the time it was seen; a rate is only replaced by a more recent one. */
@@ -440,10 +429,15 @@ export async function deleteReservations(db: Db, intentIds: readonly string[]): 
   await db.deleteFrom('reservations').where('intent_id', 'in', intentIds).execute();
 }
 
+/** Intent ids of the reservations in `before` that `after` no longer holds. */
+export function releasedIntentIds(before: readonly Reservation[], after: readonly Reservation[]): string[] {
+  const keep = new Set(after.map((r) => r.intentId));
+  return before.filter((r) => !keep.has(r.intentId)).map((r) => r.intentId);
+}
+
 /** Replaces an account's reservations by what remains after a sync or an execution result. */
 export async function replaceReservations(db: Db, accountId: string, before: readonly Reservation[], after: readonly Reservation[]): Promise<void> {
-  const keep = new Set(after.map((r) => r.intentId));
-  const released = before.filter((r) => !keep.has(r.intentId)).map((r) => r.intentId);
+  const released = releasedIntentIds(before, after);
   if (released.length > 0) await db.deleteFrom('reservations').where('account_id', '=', accountId).where('intent_id', 'in', released).execute();
   for (const r of after) {
     const old = before.find((b) => b.intentId === r.intentId);

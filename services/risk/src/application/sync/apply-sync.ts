@@ -13,6 +13,7 @@ import {
   loadReservations,
   loadSnapshots,
   recordExecutionReport,
+  releasedIntentIds,
   replaceReservations,
   setConnected,
   upsertRatesAt,
@@ -45,7 +46,11 @@ export async function applyAccountSyncs(db: Kysely<RiskDB>, items: readonly Acco
     const accounts = await getAccounts(trx, ids);
     const stored = await loadSnapshots(trx, ids);
     const reservations = new Map<string, Reservation[]>();
-    for (const r of await loadReservations(trx, ids)) reservations.set(r.accountId, [...(reservations.get(r.accountId) ?? []), r]);
+    for (const r of await loadReservations(trx, ids)) {
+      const held = reservations.get(r.accountId);
+      if (held) held.push(r);
+      else reservations.set(r.accountId, [r]);
+    }
     const changed = new Map<string, StoredSnapshot>();
     const released: string[] = [];
     const rates = new Map<string, { rate: number; at: Date }>();
@@ -61,8 +66,7 @@ export async function applyAccountSyncs(db: Kysely<RiskDB>, items: readonly Acco
       changed.set(accountId, next);
       const before = reservations.get(accountId) ?? [];
       const after = onSync(before, snapshot);
-      const kept = new Set(after.map((r) => r.intentId));
-      for (const r of before) if (!kept.has(r.intentId)) released.push(r.intentId);
+      released.push(...releasedIntentIds(before, after));
       reservations.set(accountId, after);
       for (const [pair, rate] of Object.entries(seen)) {
         const known = rates.get(pair);
