@@ -7,7 +7,7 @@
  *   FAULTS_POSTGRES_PORT, 15432), which the PostgreSQL case stops and starts again in the middle of the fan-out. The
  *   shared server of the machine is never restarted: with FAULTS_OWN_POSTGRES=0, or where the package is missing, the
  *   platform uses it and the case terminates every connection with pg_terminate_backend instead.
- * - The "terminal down for a minute" case is shortened to FAULT_TERMINAL_DOWN_MS (20 s).
+ * - The terminal is down for FAULT_TERMINAL_DOWN_MS (a minute, as the issue asks; shorter for a quick local run).
  * - The Kafka broker restart stops and restarts the test profile's broker, which other suites may share; it runs
  *   unless FAULTS_RESTART_KAFKA=0.
  * - Each case starts once the platform has settled (every process ready, every account freshly synced and read by
@@ -25,7 +25,7 @@ import { executedByClientId } from './terminal';
 jest.setTimeout(1_800_000);
 
 const ACCOUNTS = Number(process.env.FAULT_ACCOUNTS ?? 500);
-const TERMINAL_DOWN_MS = Number(process.env.FAULT_TERMINAL_DOWN_MS ?? 20_000);
+const TERMINAL_DOWN_MS = Number(process.env.FAULT_TERMINAL_DOWN_MS ?? 60_000);
 
 const PG_BASE = path.join(REPO_ROOT, '.devstack/test/faults');
 const PG_PORT = Number(process.env.FAULTS_POSTGRES_PORT ?? 15432);
@@ -81,6 +81,9 @@ afterAll(async () => {
   await e2e?.close();
   if (OWN_POSTGRES) await embeddedPostgres.stop(PG_BASE);
 });
+
+/** The topics whose events carry the signal's id as correlation id. */
+const SIGNAL_TOPICS = ['signal.generated', 'risk.approved', 'risk.rejected', 'execution.order.placed', 'execution.order.rejected', 'execution.position.changed'] as const;
 
 const allIds = () => e2e.fleet.accounts.map((a) => a.accountId);
 
@@ -163,6 +166,11 @@ async function verdict(name: string, signalId: string): Promise<Record<string, u
   const db = new Client({ connectionString: e2e.database.url });
   await db.connect();
   let audit: Record<string, { rows: number; events: number }> = {};
+  // Every event of the signal the observer read on Kafka (signal, risk and execution topics) must be in audit.
+  const observedIds = new Set(
+    SIGNAL_TOPICS.flatMap((t) => e2e.observer.of<{ meta: { eventId: string } }>(t, signalId).map((e) => e.meta.eventId.toLowerCase())),
+  );
+  let missing = [...observedIds];
   try {
     await until(async () => {
       const r = await db.query<{ logical_topic: string; rows: string; events: string }>(
@@ -170,8 +178,11 @@ async function verdict(name: string, signalId: string): Promise<Record<string, u
         [signalId],
       );
       audit = Object.fromEntries(r.rows.map((x) => [x.logical_topic, { rows: Number(x.rows), events: Number(x.events) }]));
-      return (audit['execution.order.placed']?.events ?? 0) >= new Set(placed.map((p) => p.intentId)).size;
-    }, 'audit to store the placed events', 300_000, 1_000).catch(() => undefined);
+      const stored = await db.query<{ event_id: string }>(`select distinct event_id::text as event_id from audit.events where correlation_id = $1`, [signalId]);
+      const ids = new Set(stored.rows.map((x) => x.event_id.toLowerCase()));
+      missing = [...observedIds].filter((id) => !ids.has(id));
+      return missing.length === 0 && (audit['execution.order.placed']?.events ?? 0) >= new Set(placed.map((p) => p.intentId)).size;
+    }, 'audit to store every event of the signal', 300_000, 1_000).catch(() => undefined);
   } finally {
     await db.end();
   }
@@ -193,6 +204,8 @@ async function verdict(name: string, signalId: string): Promise<Record<string, u
     lost,
     auditDuplicateRows: Object.values(audit).reduce((s, a) => s + (a.rows - a.events), 0),
     auditMissingPlaced: new Set(placed.map((p) => p.intentId)).size - auditPlaced,
+    auditEventsObserved: observedIds.size,
+    auditMissingEvents: missing.length,
   };
   results.push(result);
   console.log(`[faults] ${JSON.stringify(result)}`);
@@ -206,12 +219,13 @@ function countBy(values: string[]): Record<string, number> {
 }
 
 function expectClean(r: Record<string, unknown>): void {
-  expect({ duplicates: r.duplicates, lost: r.lost, withoutOutcome: r.withoutOutcome, auditDuplicateRows: r.auditDuplicateRows, auditMissingPlaced: r.auditMissingPlaced }).toEqual({
+  expect({ duplicates: r.duplicates, lost: r.lost, withoutOutcome: r.withoutOutcome, auditDuplicateRows: r.auditDuplicateRows, auditMissingPlaced: r.auditMissingPlaced, auditMissingEvents: r.auditMissingEvents }).toEqual({
     duplicates: 0,
     lost: 0,
     withoutOutcome: 0,
     auditDuplicateRows: 0,
     auditMissingPlaced: 0,
+    auditMissingEvents: 0,
   });
 }
 
@@ -285,7 +299,7 @@ describe(`faults during a ${ACCOUNTS}-account fan-out`, () => {
     }
   });
 
-  it(`an account whose terminal is down for ${TERMINAL_DOWN_MS / 1000} s (instead of a minute)`, async () => {
+  it(`an account whose terminal is down for ${TERMINAL_DOWN_MS / 1000} s`, async () => {
     const down = e2e.fleet.accounts[0]!;
     await settled();
     await e2e.fleet.sim.injectFault(down.simId, { kind: 'disconnect', paths: ['*'] } as never);
